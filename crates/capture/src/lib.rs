@@ -4,7 +4,44 @@
 //! packet handed out is a zero-copy view into the capture. Hostile files are the normal
 //! case: every length is checked, a truncated last record ends the stream with a warning
 //! and never a panic.
+//!
+//! Supported: pcap with microsecond and nanosecond magics in both byte orders (and the
+//! "modified" variant), pcapng with several sections of either byte order, per-interface
+//! link types and timestamp resolutions (`if_tsresol`, `if_tsoffset`), Enhanced, Simple and
+//! obsolete Packet Blocks. Other pcapng blocks are skipped by their length.
+//!
+//! ```
+//! use palisade_capture::{CaptureReader, LinkType};
+//!
+//! // A pcap file (little-endian, microseconds, Ethernet) holding one 2-byte packet.
+//! let file: &[u8] = &[
+//!     0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, // magic, 2.4, zone, sigfigs
+//!     0xff, 0xff, 0, 0, 1, 0, 0, 0, // snaplen 65535, linktype 1
+//!     100, 0, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, // ts 100 s 7 us, caplen 2, len 60
+//!     0xab, 0xcd,
+//! ];
+//! let mut reader = CaptureReader::new(file).expect("a pcap file");
+//! assert_eq!(reader.linktype(), Some(LinkType::ETHERNET));
+//! while let Some(pkt) = reader.next_packet() {
+//!     assert_eq!(pkt.data, &[0xab, 0xcd]);
+//!     assert_eq!((pkt.ts.secs, pkt.ts.micros()), (100, 7));
+//! }
+//! if let Some(why) = reader.stop_reason() {
+//!     eprintln!("warning: {why}"); // truncated or corrupt tail: report, still exit 0
+//! }
+//! assert!(!reader.truncated());
+//! ```
 #![forbid(unsafe_code)]
+
+mod bytes;
+mod pcap;
+mod pcapng;
+mod reader;
+
+pub use pcapng::TsResolution;
+pub use reader::{
+    CaptureError, CaptureReader, Format, ReaderLimits, StopReason, TruncatedPart, Warnings,
+};
 
 /// Packet time, taken from the capture (never from the wall clock).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,9 +60,11 @@ impl Timestamp {
     pub const fn micros(&self) -> u32 {
         self.nanos / 1000
     }
-    /// Whole time in microseconds.
+    /// Whole time in microseconds (saturating: capture timestamps can be absurd).
     pub const fn as_micros(&self) -> u64 {
-        self.secs * 1_000_000 + (self.nanos / 1000) as u64
+        self.secs
+            .saturating_mul(1_000_000)
+            .saturating_add((self.nanos / 1000) as u64)
     }
 }
 
