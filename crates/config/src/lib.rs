@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+mod emit;
 mod error;
 mod loader;
 mod tree;

@@ -87,7 +87,7 @@ pub fn parse_size(s: &str) -> Option<u64> {
     };
     let value: f64 = num.parse().ok()?;
     let bytes = value * mult;
-    if !bytes.is_finite() || bytes < 0.0 || bytes >= 18_446_744_073_709_551_616.0 {
+    if !bytes.is_finite() || !(0.0..18_446_744_073_709_551_616.0).contains(&bytes) {
         return None;
     }
     // Truncation like the C conversion from double.
