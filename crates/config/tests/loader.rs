@@ -387,6 +387,9 @@ fn suricata_verify_configs_load_and_dump_like_suricata() {
             continue;
         }
         let c = Config::load_file(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Configurations Suricata runs with must pass our typed checks too.
+        palisade_config::views::Engine::from_config(&c)
+            .unwrap_or_else(|e| panic!("{name}: typed view: {e}"));
         let dump = c.dump();
         assert_eq!(
             dump.lines().count().to_string(),
