@@ -1,0 +1,683 @@
+//! From lexed text to a validated [`Rule`]: header fields, keyword lookup,
+//! value parsing and Suricata's semantic checks.
+
+use crate::ast::*;
+use crate::header;
+use crate::keywords::{self, Arg, Class, Modifier};
+use crate::lex;
+use crate::values::OptionValue;
+use crate::RuleContext;
+
+/// A rule that failed: the keyword involved (if any) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub keyword: Option<String>,
+    pub reason: String,
+}
+
+fn fail<T>(keyword: &str, reason: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure {
+        keyword: Some(keyword.to_string()),
+        reason: reason.into(),
+    })
+}
+
+fn fail_hdr<T>(reason: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure {
+        keyword: None,
+        reason: reason.into(),
+    })
+}
+
+/// App-layer protocol compatibility (`http` covers `http1` and `http2`).
+fn app_compatible(rule: &str, kw_apps: &[&str]) -> bool {
+    kw_apps.iter().any(|k| {
+        *k == rule
+            || (rule == "http" && (*k == "http1" || *k == "http2"))
+            || (*k == "http" && (rule == "http1" || rule == "http2"))
+    })
+}
+
+struct State {
+    /// Index in `buffers` of the active sticky buffer (None: never set).
+    current: Option<usize>,
+    /// pkt_data was used: modifiers look at the payload buffer only.
+    explicit_payload: bool,
+    fast_pattern_seen: bool,
+    byte_vars: Vec<String>,
+    app_proto: Option<String>,
+}
+
+/// Builds a rule from its text.
+pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Result<Rule, Failure> {
+    let raw = lex::lex_rule(text).map_err(|e| Failure {
+        keyword: e.keyword,
+        reason: e.reason,
+    })?;
+    if raw.header.len() != 7 {
+        return fail_hdr(format!(
+            "rule header needs 7 fields (action proto src sp dir dst dp), found {}",
+            raw.header.len()
+        ));
+    }
+    let h = |i: usize| raw.header.get(i).map(|x| x.0).unwrap_or("");
+    let action = Action::from_name(h(0)).ok_or_else(|| Failure {
+        keyword: None,
+        reason: format!("invalid action \"{}\"", h(0)),
+    })?;
+    let proto = header::parse_protocol(h(1), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
+    let src = header::parse_address(h(2), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
+    let sp = header::parse_ports(h(3), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
+    let direction = header::parse_direction(h(4)).map_err(|r| Failure { keyword: None, reason: r })?;
+    let dst = header::parse_address(h(5), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
+    let dp = header::parse_ports(h(6), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
+
+    let mut rule = Rule {
+        action,
+        app_proto: proto.app().map(str::to_string),
+        proto,
+        src,
+        sp,
+        direction,
+        dst,
+        dp,
+        options: Vec::with_capacity(raw.options.len()),
+        sid: 0,
+        rev: 0,
+        gid: 1,
+        msg: None,
+        classtype: None,
+        priority: None,
+        metadata: Vec::new(),
+        references: Vec::new(),
+        noalert: false,
+        buffers: Vec::new(),
+        text: text.to_string(),
+        file: file.to_string(),
+        line,
+    };
+    let mut st = State {
+        current: None,
+        explicit_payload: false,
+        fast_pattern_seen: false,
+        byte_vars: Vec::new(),
+        app_proto: rule.app_proto.clone(),
+    };
+    let mut sid_seen = false;
+    let mut rev_seen = false;
+    let mut gid_seen = false;
+    let mut flow_seen = false;
+    let mut dsize_seen = false;
+    let mut threshold_seen = false;
+    let mut detection_filter_seen = false;
+    let mut priority_seen = false;
+    let mut classtype_seen = false;
+
+    for ro in &raw.options {
+        let Some(kw) = keywords::lookup(ro.name) else {
+            return fail(ro.name, format!("unknown rule keyword '{}'", ro.name));
+        };
+        let name = kw.name;
+        // Value presence.
+        match (kw.arg, ro.value) {
+            (Arg::None, Some(_)) => return fail(name, format!("unexpected option to {name} keyword")),
+            (Arg::Required, None) => {
+                return fail(name, format!("invalid formatting or malformed option to {name} keyword"))
+            }
+            (Arg::Required, Some(v)) if v.is_empty() => {
+                return fail(name, format!("invalid formatting or malformed option to {name} keyword"))
+            }
+            _ => {}
+        }
+        // App-layer requirement.
+        if let Some(first) = kw.app.first() {
+            if !ctx.app_layer_enabled(first) && kw.app.iter().all(|a| !ctx.app_layer_enabled(a)) {
+                return fail(name, format!("disabled alproto {first}, rule can never match"));
+            }
+            match &st.app_proto {
+                Some(cur) if !app_compatible(cur, kw.app) => {
+                    return fail(name, format!("can't set rule app proto to {first}: already set to {cur}"));
+                }
+                Some(_) => {}
+                None => st.app_proto = Some(first.to_string()),
+            }
+        }
+        let value = match ro.value {
+            Some(v) => (kw.parse)(v).map_err(|r| Failure {
+                keyword: Some(name.to_string()),
+                reason: r,
+            })?,
+            None => match kw.arg {
+                Arg::Optional if kw.class == Class::Modifier(Modifier::FastPattern) => {
+                    OptionValue::FastPattern(FastPattern::default())
+                }
+                _ => OptionValue::None,
+            },
+        };
+        let idx = rule.options.len();
+        rule.options.push(RuleOption {
+            keyword: name,
+            written: ro.name.to_string(),
+            raw: ro.value.map(str::to_string),
+            span: ro.span,
+            value,
+        });
+        let value = &rule.options[idx].value;
+
+        match kw.class {
+            Class::Meta => match (name, value) {
+                ("msg", OptionValue::Text(t)) => {
+                    if rule.msg.is_some() {
+                        return fail(name, "duplicated 'msg' keyword detected");
+                    }
+                    rule.msg = Some(t.clone());
+                }
+                ("sid", OptionValue::Number(n)) => {
+                    if sid_seen {
+                        return fail(name, "duplicated 'sid' keyword detected");
+                    }
+                    sid_seen = true;
+                    rule.sid = *n as u32;
+                }
+                ("rev", OptionValue::Number(n)) => {
+                    if rev_seen {
+                        return fail(name, "duplicated 'rev' keyword detected");
+                    }
+                    rev_seen = true;
+                    rule.rev = *n as u32;
+                }
+                ("gid", OptionValue::Number(n)) => {
+                    if gid_seen {
+                        return fail(name, "duplicated 'gid' keyword detected");
+                    }
+                    gid_seen = true;
+                    rule.gid = *n as u32;
+                }
+                ("classtype", OptionValue::Text(t)) => {
+                    if classtype_seen {
+                        return fail(name, "duplicated 'classtype' keyword detected");
+                    }
+                    classtype_seen = true;
+                    rule.classtype = Some(t.clone());
+                    if !priority_seen {
+                        if let Some(p) = ctx.classification.get(t).map(|c| c.priority) {
+                            rule.priority = Some(p);
+                        }
+                    }
+                }
+                ("priority", OptionValue::SignedNumber(n)) => {
+                    if priority_seen {
+                        return fail(name, "duplicated 'priority' keyword detected");
+                    }
+                    priority_seen = true;
+                    rule.priority = Some((*n).clamp(0, u32::MAX as i64) as u32);
+                }
+                ("reference", OptionValue::Reference(r)) => {
+                    let mut r = r.clone();
+                    r.url_prefix = ctx.references.get(&r.kind).cloned();
+                    rule.references.push(r);
+                }
+                ("metadata", OptionValue::Metadata(m)) => rule.metadata.extend(m.iter().cloned()),
+                ("noalert", _) => rule.noalert = true,
+                _ => {}
+            },
+            Class::Content => {
+                let (pattern, negated) = match value {
+                    OptionValue::Content { pattern, negated } => (pattern.clone(), *negated),
+                    _ => return fail(name, "bad content value"),
+                };
+                let c = Content {
+                    pattern,
+                    negated,
+                    option_index: idx,
+                    ..Content::default()
+                };
+                let b = if name == "uricontent" {
+                    buffer_for(&mut rule.buffers, "http.uri")
+                } else {
+                    current_buffer(&mut rule.buffers, &mut st)
+                };
+                if let Some(buf) = rule.buffers.get_mut(b) {
+                    buf.matches.push(Match::Content(c));
+                }
+            }
+            Class::Modifier(m) => {
+                let v = value.clone();
+                apply_modifier(&mut rule, &mut st, name, m, &v)?;
+            }
+            Class::LegacyBuffer(buffer) => {
+                if st.current.is_some() && !st.explicit_payload {
+                    return fail(
+                        name,
+                        format!("\"{name}\" keyword seen with a sticky buffer still set. Reset sticky buffer with pkt_data before using the modifier."),
+                    );
+                }
+                // Last content of the payload buffer moves into `buffer`.
+                let Some(pi) = rule.buffers.iter().position(|b| b.buffer == "payload") else {
+                    return fail(name, format!("\"{name}\" keyword found inside the rule without a content context"));
+                };
+                let last_is_content = matches!(rule.buffers[pi].matches.last(), Some(Match::Content(_)));
+                if !last_is_content {
+                    return fail(name, format!("\"{name}\" keyword found inside the rule without a content context"));
+                }
+                let Some(Match::Content(c)) = rule.buffers[pi].matches.pop() else {
+                    return fail(name, "internal: content expected");
+                };
+                if c.rawbytes {
+                    return fail(name, format!("\"rawbytes\" cannot be combined with \"{name}\""));
+                }
+                let b = buffer_for(&mut rule.buffers, buffer);
+                if let Some(buf) = rule.buffers.get_mut(b) {
+                    buf.matches.push(Match::Content(c));
+                }
+                if rule.buffers[pi].matches.is_empty() {
+                    rule.buffers.remove(pi);
+                    // Indices after `pi` shift by one.
+                    if let Some(cur) = st.current {
+                        if cur > pi {
+                            st.current = Some(cur - 1);
+                        }
+                    }
+                }
+            }
+            Class::Sticky(buffer) => {
+                check_current_not_empty(&rule, &st)?;
+                rule.buffers.push(BufferMatches {
+                    buffer,
+                    transforms: Vec::new(),
+                    matches: Vec::new(),
+                });
+                st.current = Some(rule.buffers.len() - 1);
+                st.explicit_payload = false;
+            }
+            Class::PktData => {
+                check_current_not_empty(&rule, &st)?;
+                st.current = None;
+                st.explicit_payload = true;
+            }
+            Class::Transform => {
+                let Some(cur) = st.current else {
+                    return fail(name, "transforms must directly follow stickybuffers");
+                };
+                if let Some(buf) = rule.buffers.get_mut(cur) {
+                    buf.transforms.push(idx);
+                }
+            }
+            Class::Payload => {
+                let v = value.clone();
+                add_payload(&mut rule, &mut st, name, idx, &v)?;
+            }
+            Class::Other => {
+                let v = value.clone();
+                match name {
+                    "flow" => {
+                        if flow_seen {
+                            return fail(name, "A signature may have only one flow option.");
+                        }
+                        flow_seen = true;
+                    }
+                    "dsize" => {
+                        if dsize_seen {
+                            return fail(name, "Can't use 2 or more dsizes in the same sig.");
+                        }
+                        dsize_seen = true;
+                    }
+                    "threshold" => {
+                        if threshold_seen {
+                            return fail(name, "multiple \"threshold\" options are not allowed in the same rule");
+                        }
+                        if detection_filter_seen {
+                            return fail(name, "\"detection_filter\" and \"threshold\" are not allowed in the same rule");
+                        }
+                        threshold_seen = true;
+                    }
+                    "detection_filter" => {
+                        if detection_filter_seen {
+                            return fail(name, "multiple \"detection_filter\" options are not allowed in the same rule");
+                        }
+                        if threshold_seen {
+                            return fail(name, "\"detection_filter\" and \"threshold\" are not allowed in the same rule");
+                        }
+                        detection_filter_seen = true;
+                    }
+                    "app-layer-event" => check_app_layer_event(ctx, &mut st, &v)?,
+                    "flowbits" => {
+                        if let OptionValue::Bits(b) = &v {
+                            if b.cmd == "noalert" {
+                                rule.noalert = true;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    check_current_not_empty(&rule, &st)?;
+    if let Some(b) = rule.buffers.iter().find(|b| b.matches.is_empty()) {
+        return fail(b.buffer, format!("setup buffer {} but didn't add matches to it", b.buffer));
+    }
+    if !sid_seen {
+        return fail_hdr("Signature missing required value \"sid\".");
+    }
+    if rule.priority.is_none() {
+        rule.priority = Some(3);
+    }
+    rule.app_proto = st.app_proto;
+    Ok(rule)
+}
+
+fn check_app_layer_event(ctx: &RuleContext, st: &mut State, v: &OptionValue) -> Result<(), Failure> {
+    let OptionValue::Text(t) = v else {
+        return Ok(());
+    };
+    match t.split_once('.') {
+        None => {
+            if !crate::events::APPLAYER_PACKET_EVENTS.contains(&t.as_str()) {
+                return fail("app-layer-event", format!("app-layer-event keyword supplied with packet based event - \"{t}\" that isn't supported yet"));
+            }
+        }
+        Some((proto, _event)) => {
+            let p = if proto == "ikev2" { "ike" } else { proto };
+            if !header::APP_PROTOCOLS.contains(&p) || !ctx.app_layer_enabled(p) {
+                return fail("app-layer-event", format!("app-layer-event keyword supplied with unknown protocol \"{proto}\""));
+            }
+            match &st.app_proto {
+                Some(cur) if !app_compatible(cur, &[p]) => {
+                    return fail("app-layer-event", format!("can't set rule app proto to {p}: already set to {cur}"));
+                }
+                Some(_) => {}
+                None => st.app_proto = Some(p.to_string()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fails when the active sticky buffer received no match.
+fn check_current_not_empty(rule: &Rule, st: &State) -> Result<(), Failure> {
+    if let Some(cur) = st.current {
+        if let Some(b) = rule.buffers.get(cur) {
+            if b.matches.is_empty() {
+                return fail(b.buffer, format!("setup buffer {} but didn't add matches to it", b.buffer));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Index of the buffer new payload matches go to.
+fn current_buffer(buffers: &mut Vec<BufferMatches>, st: &mut State) -> usize {
+    match st.current {
+        Some(c) if c < buffers.len() => c,
+        _ => buffer_for(buffers, "payload"),
+    }
+}
+
+/// Finds (or appends) the transform-free buffer `name`.
+fn buffer_for(buffers: &mut Vec<BufferMatches>, name: &'static str) -> usize {
+    if let Some(i) = buffers.iter().position(|b| b.buffer == name && b.transforms.is_empty()) {
+        return i;
+    }
+    buffers.push(BufferMatches {
+        buffer: name,
+        transforms: Vec::new(),
+        matches: Vec::new(),
+    });
+    buffers.len() - 1
+}
+
+/// Locates the content a modifier applies to: the last content of the active
+/// sticky buffer, or the last content of the rule when none is active.
+fn target_content(rule: &mut Rule, st: &State) -> Option<(usize, usize)> {
+    let search = |b: &BufferMatches| -> Option<(usize, usize)> {
+        b.matches.iter().enumerate().rev().find_map(|(i, m)| match m {
+            Match::Content(c) => Some((i, c.option_index)),
+            _ => None,
+        })
+    };
+    if let Some(cur) = st.current {
+        let b = rule.buffers.get(cur)?;
+        return search(b).map(|(i, _)| (cur, i));
+    }
+    if st.explicit_payload {
+        let pi = rule.buffers.iter().position(|b| b.buffer == "payload" && b.transforms.is_empty())?;
+        return search(&rule.buffers[pi]).map(|(i, _)| (pi, i));
+    }
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (bi, b) in rule.buffers.iter().enumerate() {
+        if let Some((mi, oi)) = search(b) {
+            if best.is_none_or(|(_, _, o)| oi > o) {
+                best = Some((bi, mi, oi));
+            }
+        }
+    }
+    best.map(|(b, m, _)| (b, m))
+}
+
+fn var_or_num_u(v: &OptionValue, st: &State, name: &str) -> Result<VarOrNum, Failure> {
+    match v {
+        OptionValue::Number(n) => Ok(VarOrNum::Num(*n as u32)),
+        OptionValue::VarName(s) => {
+            if st.byte_vars.iter().any(|x| x == s) {
+                Ok(VarOrNum::Var(s.clone()))
+            } else {
+                fail(name, format!("unknown byte_ keyword var seen in {name} - {s}"))
+            }
+        }
+        _ => fail(name, format!("invalid value for {name}")),
+    }
+}
+
+fn var_or_num_s(v: &OptionValue, st: &State, name: &str) -> Result<VarOrNumSigned, Failure> {
+    match v {
+        OptionValue::SignedNumber(n) => Ok(VarOrNumSigned::Num(*n as i32)),
+        OptionValue::VarName(s) => {
+            if st.byte_vars.iter().any(|x| x == s) {
+                Ok(VarOrNumSigned::Var(s.clone()))
+            } else {
+                fail(name, format!("unknown byte_ keyword var seen in {name} - {s}"))
+            }
+        }
+        _ => fail(name, format!("invalid value for {name}")),
+    }
+}
+
+fn apply_modifier(
+    rule: &mut Rule,
+    st: &mut State,
+    name: &str,
+    m: Modifier,
+    v: &OptionValue,
+) -> Result<(), Failure> {
+    let Some((bi, mi)) = target_content(rule, st) else {
+        return fail(name, format!("{name} needs preceding content option"));
+    };
+    let is_payload = rule.buffers.get(bi).map(|b| b.buffer == "payload").unwrap_or(true);
+    let buffer_name = rule.buffers.get(bi).map(|b| b.buffer).unwrap_or("payload");
+    // Whether the content has a preceding match in its buffer (for relative
+    // modifiers this is informational only: Suricata accepts both).
+    let fp_seen = st.fast_pattern_seen;
+    let Some(Match::Content(c)) = rule.buffers.get_mut(bi).and_then(|b| b.matches.get_mut(mi)) else {
+        return fail(name, format!("{name} needs preceding content option"));
+    };
+    let plen = c.pattern.len() as i64;
+    let relative = c.distance.is_some() || c.within.is_some();
+    let absolute = c.depth.is_some() || c.offset.is_some();
+    let fp_only = c.fast_pattern.map(|f| f.only).unwrap_or(false);
+    match m {
+        Modifier::Nocase => {
+            if c.nocase {
+                return fail(name, "can't use multiple nocase modifiers with the same content");
+            }
+            c.nocase = true;
+        }
+        Modifier::Rawbytes => {
+            if !is_payload {
+                return fail(name, format!("\"rawbytes\" cannot be combined with the \"{buffer_name}\" sticky buffer"));
+            }
+            c.rawbytes = true;
+        }
+        Modifier::Depth | Modifier::Offset => {
+            let word = if m == Modifier::Depth { "depth" } else { "offset" };
+            if (m == Modifier::Depth && c.depth.is_some()) || (m == Modifier::Offset && c.offset.is_some()) {
+                return fail(name, format!("can't use multiple {word}s for the same content."));
+            }
+            if c.startswith {
+                return fail(name, format!("can't use {word} with startswith."));
+            }
+            if relative {
+                return fail(name, "can't use a relative keyword like within/distance with a absolute relative keyword like depth/offset for the same content.");
+            }
+            if fp_only {
+                return fail(name, format!("can't have a {word} set along with a fast_pattern:only;"));
+            }
+            let val = var_or_num_u(v, st, name)?;
+            if m == Modifier::Depth {
+                if let VarOrNum::Num(n) = val {
+                    if (n as i64) < plen {
+                        return fail(name, format!("depth:{n} smaller than content of len {plen}."));
+                    }
+                }
+                c.depth = Some(val);
+            } else {
+                c.offset = Some(val);
+            }
+        }
+        Modifier::Distance | Modifier::Within => {
+            let word = if m == Modifier::Distance { "distance" } else { "within" };
+            if (m == Modifier::Distance && c.distance.is_some()) || (m == Modifier::Within && c.within.is_some()) {
+                return fail(name, format!("can't use multiple {word}s for the same content."));
+            }
+            if c.startswith {
+                return fail(name, format!("can't use {word} with startswith."));
+            }
+            if absolute {
+                return fail(name, "can't use a relative keyword like within/distance with a absolute relative keyword like depth/offset for the same content.");
+            }
+            if fp_only {
+                return fail(name, "can't have a relative keyword set along with a fast_pattern:only;");
+            }
+            let val = var_or_num_s(v, st, name)?;
+            if m == Modifier::Within {
+                if let VarOrNumSigned::Num(n) = val {
+                    if (n as i64) < plen {
+                        return fail(name, format!("within argument \"{n}\" is less than the content length \"{plen}\" which is invalid, since this will never match."));
+                    }
+                }
+                c.within = Some(val);
+            } else {
+                c.distance = Some(val);
+            }
+        }
+        Modifier::StartsWith => {
+            if c.startswith {
+                return fail(name, "can't use multiple startswith for the same content.");
+            }
+            if absolute || relative {
+                return fail(name, "startswith can't be mixed with depth, offset, within or distance for the same pattern");
+            }
+            c.startswith = true;
+        }
+        Modifier::EndsWith => {
+            if c.endswith {
+                return fail(name, "can't use multiple endswith for the same content.");
+            }
+            c.endswith = true;
+        }
+        Modifier::FastPattern => {
+            if fp_seen || c.fast_pattern.is_some() {
+                return fail(name, "fast_pattern can be used on only one content in a rule");
+            }
+            let fp = match v {
+                OptionValue::FastPattern(f) => *f,
+                _ => FastPattern::default(),
+            };
+            if fp.only && (c.negated || relative || absolute) {
+                return fail(name, "fast_pattern: only; cannot be used with negated content or with any of the relative modifiers like distance, within, offset, depth");
+            }
+            if let Some((off, len)) = fp.chop {
+                if off as i64 + len as i64 > plen {
+                    return fail(name, format!("Fast pattern (length + offset ({})) exceeds pattern length ({plen})", off as u32 + len as u32));
+                }
+            }
+            c.fast_pattern = Some(fp);
+            st.fast_pattern_seen = true;
+        }
+        Modifier::Replace => {
+            if c.replace.is_some() {
+                return fail(name, "can't use multiple replace for the same content.");
+            }
+            if c.negated {
+                return fail(name, "can't use replace on a negated content");
+            }
+            if let OptionValue::Content { pattern, .. } = v {
+                if pattern.len() != c.pattern.len() {
+                    return fail(name, "can't use replace with a content of different size");
+                }
+                c.replace = Some(pattern.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &OptionValue) -> Result<(), Failure> {
+    // Buffer selected by pcre legacy flags.
+    let mut target = None;
+    if let OptionValue::Pcre(p) = v {
+        if let Some(b) = p.buffer {
+            if st.current.is_some() && !st.explicit_payload {
+                return fail(name, "Expression seen with a sticky buffer still set; either (1) reset sticky buffer with pkt_data or (2) use a sticky buffer providing the buffer.");
+            }
+            match &st.app_proto {
+                Some(cur) if !app_compatible(cur, &["http"]) => {
+                    return fail(name, format!("can't set rule app proto to http: already set to {cur}"));
+                }
+                Some(_) => {}
+                None => st.app_proto = Some("http".into()),
+            }
+            target = Some(buffer_for(&mut rule.buffers, b));
+        }
+    }
+    let b = match target {
+        Some(b) => b,
+        None => current_buffer(&mut rule.buffers, st),
+    };
+    let relative = match v {
+        OptionValue::Pcre(p) => p.relative,
+        _ => false,
+    };
+    if relative && rule.buffers.get(b).map(|x| x.matches.is_empty()).unwrap_or(true) {
+        return fail(name, "pcre with /R (relative) needs preceding match in the same buffer");
+    }
+    if let OptionValue::Byte(op) = v {
+        for s in [Some(&op.nbytes), Some(&op.offset), op.value.as_ref()].into_iter().flatten() {
+            let t = s.trim();
+            let is_name = t.chars().next().map(|c| c.is_ascii_alphabetic() || c == '_').unwrap_or(false)
+                && !t.starts_with("0x");
+            if is_name && !st.byte_vars.iter().any(|x| x == t) {
+                return fail(name, format!("unknown byte_ keyword var seen in {name} - {t}"));
+            }
+        }
+        if let Some(var) = &op.var {
+            st.byte_vars.push(var.clone());
+        }
+    }
+    if let OptionValue::Words(w) = v {
+        if name == "isdataat" {
+            let first = w.first().map(|s| s.trim_start_matches('!').trim()).unwrap_or("");
+            if values_is_name(first) && !st.byte_vars.iter().any(|x| x == first) {
+                return fail(name, format!("unknown byte_ keyword var seen in {name} - {first}"));
+            }
+        }
+    }
+    if let Some(buf) = rule.buffers.get_mut(b) {
+        buf.matches.push(Match::Option(idx));
+    }
+    Ok(())
+}
+
+fn values_is_name(s: &str) -> bool {
+    s.chars().next().map(|c| c.is_ascii_alphabetic() || c == '_').unwrap_or(false)
+}

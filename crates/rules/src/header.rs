@@ -1,0 +1,374 @@
+//! Rule header: action, protocol, addresses, ports, direction.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::ast::{AddressExpr, Direction, IpNet, PortExpr, Protocol};
+use crate::RuleContext;
+
+/// Deepest nesting of lists / variables accepted.
+pub const MAX_NESTING: usize = 32;
+
+/// App-layer protocol names Suricata 7.0 knows (`ikev2` is an alias of `ike`).
+pub const APP_PROTOCOLS: &[&str] = &[
+    "http",
+    "http1",
+    "http2",
+    "ftp",
+    "ftp-data",
+    "smtp",
+    "tls",
+    "ssh",
+    "imap",
+    "smb",
+    "dcerpc",
+    "dns",
+    "modbus",
+    "enip",
+    "dnp3",
+    "nfs",
+    "ntp",
+    "tftp",
+    "ike",
+    "krb5",
+    "dhcp",
+    "snmp",
+    "sip",
+    "rfb",
+    "mqtt",
+    "pgsql",
+    "telnet",
+    "quic",
+    "rdp",
+    "bittorrent-dht",
+];
+
+/// Parses the protocol field.
+pub fn parse_protocol(s: &str, ctx: &RuleContext) -> Result<Protocol, String> {
+    let lower = s.to_ascii_lowercase();
+    let p = match lower.as_str() {
+        "ip" | "ipv4" | "ip4" | "ipv6" | "ip6" => Protocol::Ip,
+        "tcp" => Protocol::Tcp,
+        "tcp-pkt" => Protocol::TcpPkt,
+        "tcp-stream" => Protocol::TcpStream,
+        "udp" => Protocol::Udp,
+        "icmp" | "icmpv4" | "icmpv6" => Protocol::Icmp,
+        "sctp" => Protocol::Sctp,
+        "pkthdr" => Protocol::PktHdr,
+        _ => {
+            // App-layer names are case sensitive.
+            let name = if s == "ikev2" { "ike" } else { s };
+            if APP_PROTOCOLS.contains(&name) && ctx.app_layer_enabled(name) {
+                Protocol::App(name.to_string())
+            } else {
+                return Err(format!(
+                    "protocol \"{s}\" cannot be used in a signature (unknown, or detection disabled for it)"
+                ));
+            }
+        }
+    };
+    Ok(p)
+}
+
+/// Parses the direction field.
+pub fn parse_direction(s: &str) -> Result<Direction, String> {
+    match s {
+        "->" => Ok(Direction::ToDst),
+        "<>" => Ok(Direction::Both),
+        _ => Err(format!("\"{s}\" is not a valid direction modifier")),
+    }
+}
+
+/// Parses an address expression, resolving variables from the context.
+pub fn parse_address(s: &str, ctx: &RuleContext) -> Result<AddressExpr, String> {
+    let e = parse_addr_inner(s.trim(), ctx, 0)?;
+    if is_negated_any(&e) {
+        return Err(format!("address \"{s}\" negates the complete IP space"));
+    }
+    Ok(e)
+}
+
+fn is_negated_any(e: &AddressExpr) -> bool {
+    match e {
+        AddressExpr::Not(inner) => matches!(strip_var(inner), AddressExpr::Any),
+        AddressExpr::Var(_, inner) => is_negated_any(inner),
+        AddressExpr::List(items) => items.iter().any(is_negated_any),
+        _ => false,
+    }
+}
+
+fn strip_var(e: &AddressExpr) -> &AddressExpr {
+    match e {
+        AddressExpr::Var(_, inner) => strip_var(inner),
+        AddressExpr::List(items) if items.len() == 1 => strip_var(&items[0]),
+        other => other,
+    }
+}
+
+/// Splits a `[..]` list body at top-level commas.
+fn split_list(body: &str) -> Result<Vec<&str>, String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in body.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                if depth == 0 {
+                    return Err("unbalanced brackets".into());
+                }
+                depth -= 1;
+            }
+            ',' if depth == 0 => {
+                out.push(body[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err("unbalanced brackets".into());
+    }
+    out.push(body[start..].trim());
+    if out.iter().any(|p| p.is_empty()) {
+        return Err("empty element in list".into());
+    }
+    Ok(out)
+}
+
+fn parse_addr_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<AddressExpr, String> {
+    if depth > MAX_NESTING {
+        return Err("address nesting too deep (or a variable refers to itself)".into());
+    }
+    if s.is_empty() {
+        return Err("empty address".into());
+    }
+    if let Some(rest) = s.strip_prefix('!') {
+        let inner = parse_addr_inner(rest.trim_start(), ctx, depth + 1)?;
+        return Ok(AddressExpr::Not(Box::new(inner)));
+    }
+    if s.starts_with('[') {
+        if !s.ends_with(']') || s.len() < 2 {
+            return Err(format!("bad address list \"{s}\""));
+        }
+        let items = split_list(&s[1..s.len() - 1])?;
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            out.push(parse_addr_inner(it, ctx, depth + 1)?);
+        }
+        return Ok(AddressExpr::List(out));
+    }
+    if let Some(name) = s.strip_prefix('$') {
+        let Some(val) = ctx.address_var(name) else {
+            return Err(format!("variable \"${name}\" is not defined in address-groups"));
+        };
+        let inner = parse_addr_inner(val.trim(), ctx, depth + 1)
+            .map_err(|e| format!("variable ${name}: {e}"))?;
+        return Ok(AddressExpr::Var(name.to_string(), Box::new(inner)));
+    }
+    if s.eq_ignore_ascii_case("any") {
+        return Ok(AddressExpr::Any);
+    }
+    parse_ip_item(s).ok_or_else(|| format!("invalid address \"{s}\""))
+}
+
+fn parse_ip_item(s: &str) -> Option<AddressExpr> {
+    if let Some((a, b)) = s.split_once('/') {
+        let addr: IpAddr = a.parse().ok()?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = if let Ok(p) = b.parse::<u8>() {
+            p
+        } else if addr.is_ipv4() {
+            // Netmask form a.b.c.d/255.255.255.0
+            let m: Ipv4Addr = b.parse().ok()?;
+            let bits = u32::from(m);
+            let ones = bits.leading_ones();
+            if bits.checked_shl(ones).unwrap_or(0) != 0 {
+                return None;
+            }
+            ones as u8
+        } else {
+            return None;
+        };
+        if prefix > max {
+            return None;
+        }
+        return Some(AddressExpr::Net(IpNet { addr, prefix }));
+    }
+    if let Ok(addr) = s.parse::<IpAddr>() {
+        let prefix = if addr.is_ipv4() { 32 } else { 128 };
+        return Some(AddressExpr::Net(IpNet { addr, prefix }));
+    }
+    // Range a-b (IPv4 or IPv6, both the same family, a <= b).
+    if let Some((a, b)) = s.split_once('-') {
+        let a: IpAddr = a.trim().parse().ok()?;
+        let b: IpAddr = b.trim().parse().ok()?;
+        let ok = match (a, b) {
+            (IpAddr::V4(x), IpAddr::V4(y)) => u32::from(x) <= u32::from(y),
+            (IpAddr::V6(x), IpAddr::V6(y)) => u128::from(x) <= u128::from(y),
+            _ => false,
+        };
+        if ok {
+            return Some(AddressExpr::Range(a, b));
+        }
+    }
+    // Suricata also accepts bare IPv6 with a zone-less bracket-free form only.
+    let _ = Ipv6Addr::UNSPECIFIED;
+    None
+}
+
+/// Parses a port expression, resolving variables from the context.
+pub fn parse_ports(s: &str, ctx: &RuleContext) -> Result<PortExpr, String> {
+    let e = parse_port_inner(s.trim(), ctx, 0)?;
+    if port_negates_all(&e) {
+        return Err(format!("port \"{s}\" negates all ports"));
+    }
+    Ok(e)
+}
+
+fn port_negates_all(e: &PortExpr) -> bool {
+    match e {
+        PortExpr::Not(inner) => matches!(strip_pvar(inner), PortExpr::Any | PortExpr::Range(0, 65535)),
+        PortExpr::Var(_, inner) => port_negates_all(inner),
+        PortExpr::List(items) => items.iter().any(port_negates_all),
+        _ => false,
+    }
+}
+
+fn strip_pvar(e: &PortExpr) -> &PortExpr {
+    match e {
+        PortExpr::Var(_, inner) => strip_pvar(inner),
+        PortExpr::List(items) if items.len() == 1 => strip_pvar(&items[0]),
+        other => other,
+    }
+}
+
+fn parse_port_num(s: &str) -> Result<u16, String> {
+    let s = s.trim();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("invalid port \"{s}\""));
+    }
+    s.parse::<u16>().map_err(|_| format!("port \"{s}\" out of range"))
+}
+
+fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr, String> {
+    if depth > MAX_NESTING {
+        return Err("port nesting too deep (or a variable refers to itself)".into());
+    }
+    if s.is_empty() {
+        return Err("empty port".into());
+    }
+    if let Some(rest) = s.strip_prefix('!') {
+        let inner = parse_port_inner(rest.trim_start(), ctx, depth + 1)?;
+        return Ok(PortExpr::Not(Box::new(inner)));
+    }
+    if s.starts_with('[') {
+        if !s.ends_with(']') || s.len() < 2 {
+            return Err(format!("bad port list \"{s}\""));
+        }
+        let items = split_list(&s[1..s.len() - 1])?;
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            out.push(parse_port_inner(it, ctx, depth + 1)?);
+        }
+        return Ok(PortExpr::List(out));
+    }
+    if let Some(name) = s.strip_prefix('$') {
+        let Some(val) = ctx.port_var(name) else {
+            return Err(format!("variable \"${name}\" is not defined in port-groups"));
+        };
+        let inner = parse_port_inner(val.trim(), ctx, depth + 1)
+            .map_err(|e| format!("variable ${name}: {e}"))?;
+        return Ok(PortExpr::Var(name.to_string(), Box::new(inner)));
+    }
+    if s.eq_ignore_ascii_case("any") {
+        return Ok(PortExpr::Any);
+    }
+    if let Some((a, b)) = s.split_once(':') {
+        let lo = if a.trim().is_empty() { 0 } else { parse_port_num(a)? };
+        let hi = if b.trim().is_empty() { 65535 } else { parse_port_num(b)? };
+        if lo > hi {
+            return Err(format!("port range \"{s}\" is reversed"));
+        }
+        return Ok(PortExpr::Range(lo, hi));
+    }
+    let p = parse_port_num(s)?;
+    Ok(PortExpr::Range(p, p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn ctx() -> RuleContext {
+        let mut a = HashMap::new();
+        a.insert("HOME_NET".to_string(), "[10.0.0.0/8,192.168.0.0/16]".to_string());
+        a.insert("EXTERNAL_NET".to_string(), "!$HOME_NET".to_string());
+        a.insert("LOOP".to_string(), "$LOOP".to_string());
+        let mut p = HashMap::new();
+        p.insert("HTTP_PORTS".to_string(), "[80,8080:8090]".to_string());
+        RuleContext {
+            address_vars: a,
+            port_vars: p,
+            ..RuleContext::default()
+        }
+    }
+
+    #[test]
+    fn addresses() {
+        let c = ctx();
+        for ok in [
+            "any",
+            "1.2.3.4",
+            "1.2.3.0/24",
+            "1.2.3.0/255.255.255.0",
+            "[1.2.3.4, 5.6.7.8]",
+            "![1.2.3.4,[5.6.7.8,!9.9.9.9]]",
+            "$HOME_NET",
+            "$EXTERNAL_NET",
+            "[$HOME_NET,!10.1.1.1]",
+            "2001:db8::/32",
+            "::1",
+            "1.1.1.1-1.1.1.9",
+        ] {
+            assert!(parse_address(ok, &c).is_ok(), "{ok}");
+        }
+        for bad in [
+            "!any",
+            "1.2.3.4/33",
+            "1.2.3",
+            "$UNDEFINED",
+            "$LOOP",
+            "[1.2.3.4",
+            "[1.2.3.4,]",
+            "9.9.9.9-1.1.1.1",
+            "",
+        ] {
+            assert!(parse_address(bad, &c).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ports() {
+        let c = ctx();
+        assert_eq!(parse_ports("80", &c).unwrap(), PortExpr::Range(80, 80));
+        assert_eq!(parse_ports("1024:", &c).unwrap(), PortExpr::Range(1024, 65535));
+        assert_eq!(parse_ports(":1024", &c).unwrap(), PortExpr::Range(0, 1024));
+        for ok in ["any", "[80,443]", "!80", "$HTTP_PORTS", "[$HTTP_PORTS,!8085]", "![1:10,20]"] {
+            assert!(parse_ports(ok, &c).is_ok(), "{ok}");
+        }
+        for bad in ["65536", "10:5", "!any", "$NOPE", "abc", "[80,", "-1"] {
+            assert!(parse_ports(bad, &c).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn protocols() {
+        let c = RuleContext::default();
+        assert_eq!(parse_protocol("TCP", &c).unwrap(), Protocol::Tcp);
+        assert_eq!(parse_protocol("ikev2", &c).unwrap(), Protocol::App("ike".into()));
+        assert!(parse_protocol("HTTP", &c).is_err());
+        assert!(parse_protocol("modbus", &c).is_err());
+        assert!(parse_protocol("ssl", &c).is_err());
+    }
+}

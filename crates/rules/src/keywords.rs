@@ -1,0 +1,967 @@
+//! The keyword table: one entry per Suricata 7 rule keyword.
+//!
+//! Each entry says what the keyword is (metadata, content, content modifier,
+//! sticky buffer, transform, payload match, ...), whether it takes a value,
+//! which app-layer protocol it needs and how its value is parsed. The rule
+//! builder ([`crate::build`]) is driven entirely by this table, so new
+//! keywords are added here.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::lex::{strip_quotes, unescape};
+use crate::values::{self, OptionValue};
+
+/// Content modifier kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modifier {
+    Nocase,
+    Rawbytes,
+    Depth,
+    Offset,
+    Distance,
+    Within,
+    StartsWith,
+    EndsWith,
+    FastPattern,
+    Replace,
+}
+
+/// What a keyword is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// msg, sid, rev, gid, classtype, priority, reference, metadata, target, ...
+    Meta,
+    /// content / uricontent.
+    Content,
+    /// Modifies the previous content.
+    Modifier(Modifier),
+    /// Legacy content modifier that moves the previous content into a buffer
+    /// (`http_uri`, `http_header`, ...).
+    LegacyBuffer(&'static str),
+    /// Sticky buffer: following payload keywords inspect this buffer.
+    Sticky(&'static str),
+    /// `pkt_data`: back to the packet/stream payload.
+    PktData,
+    /// Transform of the current sticky buffer.
+    Transform,
+    /// Payload match placed in the current buffer (pcre, byte_*, isdataat, ...).
+    Payload,
+    /// Any other keyword (header, flow, app-layer, post-match, ...).
+    Other,
+}
+
+/// Whether a keyword takes a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg {
+    None,
+    Required,
+    Optional,
+}
+
+/// Value parser.
+pub type Parser = fn(&str) -> Result<OptionValue, String>;
+
+/// One keyword.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyword {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub class: Class,
+    pub arg: Arg,
+    /// App-layer protocols the keyword works with; the first one is the one
+    /// it sets on the rule. Empty: no app-layer requirement.
+    pub app: &'static [&'static str],
+    pub parse: Parser,
+}
+
+// ---------------------------------------------------------------- parsers
+
+fn p_none(_: &str) -> Result<OptionValue, String> {
+    Ok(OptionValue::None)
+}
+
+fn p_raw(v: &str) -> Result<OptionValue, String> {
+    if v.trim().is_empty() {
+        return Err("empty value".into());
+    }
+    Ok(OptionValue::Raw(v.trim().to_string()))
+}
+
+/// String with optional quotes.
+fn p_text(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let inner = strip_quotes(t).unwrap_or(t);
+    if inner.is_empty() {
+        return Err("empty value".into());
+    }
+    Ok(OptionValue::Text(unescape(inner)))
+}
+
+/// String that must be quoted.
+fn p_text_q(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let inner = strip_quotes(t).ok_or_else(|| "value must be double quoted".to_string())?;
+    Ok(OptionValue::Text(unescape(inner)))
+}
+
+fn p_sid(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let t = strip_quotes(t).unwrap_or(t);
+    let n = values::parse_u64(t).map_err(|_| format!("invalid sid value \"{t}\""))?;
+    if n == 0 {
+        return Err(format!("sid value {n} is invalid"));
+    }
+    if n >= u32::MAX as u64 {
+        return Err("sid value too high, max 4294967295".into());
+    }
+    Ok(OptionValue::Number(n))
+}
+
+fn p_rev(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let t = strip_quotes(t).unwrap_or(t);
+    let n = values::parse_u64(t).map_err(|_| format!("invalid rev value \"{t}\""))?;
+    if n == 0 {
+        return Err(format!("rev value {n} is invalid"));
+    }
+    if n >= u32::MAX as u64 {
+        return Err("rev value too high".into());
+    }
+    Ok(OptionValue::Number(n))
+}
+
+fn p_gid(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let t = strip_quotes(t).unwrap_or(t);
+    let n = values::parse_u64(t).map_err(|_| format!("invalid gid value \"{t}\""))?;
+    if n >= u32::MAX as u64 {
+        return Err("gid value too high".into());
+    }
+    Ok(OptionValue::Number(n))
+}
+
+fn p_priority(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let t = strip_quotes(t).unwrap_or(t);
+    let n = values::parse_i64(t).map_err(|_| format!("invalid priority \"{t}\""))?;
+    Ok(OptionValue::SignedNumber(n))
+}
+
+fn p_classtype(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let t = strip_quotes(t).unwrap_or(t);
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(format!("invalid classtype \"{t}\""));
+    }
+    Ok(OptionValue::Text(t.to_ascii_lowercase()))
+}
+
+fn p_reference(v: &str) -> Result<OptionValue, String> {
+    values::parse_reference(v).map(OptionValue::Reference)
+}
+
+fn p_metadata(v: &str) -> Result<OptionValue, String> {
+    values::parse_metadata(v).map(OptionValue::Metadata)
+}
+
+fn p_target(v: &str) -> Result<OptionValue, String> {
+    match v.trim() {
+        "src_ip" | "dest_ip" => Ok(OptionValue::Text(v.trim().into())),
+        t => Err(format!("invalid target \"{t}\"")),
+    }
+}
+
+fn p_tag(v: &str) -> Result<OptionValue, String> {
+    let a: Vec<&str> = v.split(',').map(str::trim).collect();
+    match a.first().copied() {
+        Some("session") | Some("host") => {}
+        _ => return Err(format!("invalid tag \"{v}\"")),
+    }
+    if a.len() >= 3 {
+        values::parse_u64(a[1])?;
+        if !matches!(a[2], "packets" | "seconds" | "bytes") {
+            return Err(format!("invalid tag metric \"{}\"", a[2]));
+        }
+    }
+    if a.len() == 2 || a.len() > 4 {
+        return Err(format!("invalid tag \"{v}\""));
+    }
+    if let Some(d) = a.get(3) {
+        if !matches!(*d, "src" | "dst") {
+            return Err(format!("invalid tag direction \"{d}\""));
+        }
+    }
+    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+}
+
+/// content / uricontent / replace: `[!]"..."`.
+fn p_content(v: &str) -> Result<OptionValue, String> {
+    let mut t = v.trim();
+    let mut negated = false;
+    if let Some(r) = t.strip_prefix('!') {
+        negated = true;
+        t = r.trim_start();
+    }
+    if !t.starts_with('"') {
+        return Err("value must be double quoted".into());
+    }
+    let inner = strip_quotes(t).ok_or_else(|| format!("bad input \"{t}\""))?;
+    let pattern = values::decode_content(inner)?;
+    Ok(OptionValue::Content { pattern, negated })
+}
+
+fn p_replace(v: &str) -> Result<OptionValue, String> {
+    match p_content(v)? {
+        OptionValue::Content { negated: true, .. } => Err("can't negate replace".into()),
+        other => Ok(other),
+    }
+}
+
+fn p_var_or_u32(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    if t.starts_with('-') {
+        return Err(format!("invalid value \"{t}\""));
+    }
+    match values::parse_u64(t) {
+        Ok(n) if n <= u32::MAX as u64 => Ok(OptionValue::Number(n)),
+        Ok(_) => Err(format!("value \"{t}\" out of range")),
+        Err(_) if is_ident(t) => Ok(OptionValue::VarName(t.into())),
+        Err(e) => Err(e),
+    }
+}
+
+fn p_var_or_i32(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    match values::parse_i64(t) {
+        Ok(n) if (i32::MIN as i64..=i32::MAX as i64).contains(&n) => Ok(OptionValue::SignedNumber(n)),
+        Ok(_) => Err(format!("value \"{t}\" out of range")),
+        Err(_) if is_ident(t) => Ok(OptionValue::VarName(t.into())),
+        Err(e) => Err(e),
+    }
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut it = s.chars();
+    matches!(it.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && it.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+}
+
+fn p_fast_pattern(v: &str) -> Result<OptionValue, String> {
+    values::parse_fast_pattern(Some(v)).map(OptionValue::FastPattern)
+}
+
+fn p_pcre(v: &str) -> Result<OptionValue, String> {
+    let p = values::parse_pcre(v)?;
+    values::compile_pcre(&p)?;
+    Ok(OptionValue::Pcre(p))
+}
+
+fn p_byte_test(v: &str) -> Result<OptionValue, String> {
+    values::parse_byte_test(v).map(OptionValue::Byte)
+}
+fn p_byte_jump(v: &str) -> Result<OptionValue, String> {
+    values::parse_byte_jump(v).map(OptionValue::Byte)
+}
+fn p_byte_extract(v: &str) -> Result<OptionValue, String> {
+    values::parse_byte_extract(v).map(OptionValue::Byte)
+}
+fn p_byte_math(v: &str) -> Result<OptionValue, String> {
+    values::parse_byte_math(v).map(OptionValue::Byte)
+}
+fn p_isdataat(v: &str) -> Result<OptionValue, String> {
+    values::parse_isdataat(v)
+}
+
+fn cmp(v: &str, max: u64) -> Result<OptionValue, String> {
+    values::parse_numcmp(v, max).map(OptionValue::Compare)
+}
+fn p_cmp_u8(v: &str) -> Result<OptionValue, String> {
+    cmp(v, u8::MAX as u64)
+}
+fn p_cmp_u16(v: &str) -> Result<OptionValue, String> {
+    cmp(v, u16::MAX as u64)
+}
+fn p_cmp_u32(v: &str) -> Result<OptionValue, String> {
+    cmp(v, u32::MAX as u64)
+}
+fn p_cmp_u64(v: &str) -> Result<OptionValue, String> {
+    cmp(v, u64::MAX)
+}
+
+/// `urilen: cmp [,raw|norm]`.
+fn p_urilen(v: &str) -> Result<OptionValue, String> {
+    let (c, opt) = match v.split_once(',') {
+        Some((c, o)) => (c, Some(o.trim())),
+        None => (v, None),
+    };
+    if let Some(o) = opt {
+        if o != "raw" && o != "norm" {
+            return Err(format!("invalid urilen option \"{o}\""));
+        }
+    }
+    cmp(c, u16::MAX as u64)
+}
+
+/// Numbers that may be written in hex (`tos:0x10`, `tos:!8`).
+fn p_tos(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim().trim_start_matches('!');
+    let n = if let Some(h) = t.strip_prefix('x').or_else(|| t.strip_prefix('X')) {
+        u64::from_str_radix(h, 16).map_err(|_| format!("invalid tos \"{v}\""))?
+    } else {
+        values::parse_num_any(t)?
+    };
+    if n > 255 {
+        return Err(format!("invalid tos \"{v}\""));
+    }
+    Ok(OptionValue::Number(n))
+}
+
+fn p_window(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim().trim_start_matches('!');
+    let n = values::parse_u64(t)?;
+    if n > 65535 {
+        return Err(format!("invalid window \"{v}\""));
+    }
+    Ok(OptionValue::Number(n))
+}
+
+fn p_fragoffset(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim().trim_start_matches(['!', '<', '>']);
+    let n = values::parse_u64(t)?;
+    if n > 8191 {
+        return Err(format!("invalid fragoffset \"{v}\""));
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+fn p_ipopts(v: &str) -> Result<OptionValue, String> {
+    match v.trim() {
+        "rr" | "eol" | "nop" | "ts" | "sec" | "esec" | "lsrr" | "ssrr" | "satid" | "any" => {
+            Ok(OptionValue::Text(v.trim().into()))
+        }
+        t => Err(format!("invalid ipopts \"{t}\"")),
+    }
+}
+
+fn p_ip_proto(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let body = t.trim_start_matches(['!', '<', '>', '=']);
+    if body.is_empty() {
+        return Err("empty ip_proto".into());
+    }
+    if let Ok(n) = values::parse_u64(body) {
+        if n > 255 {
+            return Err(format!("invalid ip_proto \"{t}\""));
+        }
+        return Ok(OptionValue::Raw(t.into()));
+    }
+    if body.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+        return Ok(OptionValue::Raw(t.into()));
+    }
+    Err(format!("invalid ip_proto \"{t}\""))
+}
+
+fn p_flags(v: &str) -> Result<OptionValue, String> {
+    values::parse_tcp_flags(v)
+}
+fn p_fragbits(v: &str) -> Result<OptionValue, String> {
+    values::parse_fragbits(v)
+}
+fn p_flow(v: &str) -> Result<OptionValue, String> {
+    values::parse_flow(v)
+}
+fn p_flowbits(v: &str) -> Result<OptionValue, String> {
+    values::parse_flowbits(v).map(OptionValue::Bits)
+}
+fn p_xbits(v: &str) -> Result<OptionValue, String> {
+    values::parse_xbits(v, true).map(OptionValue::Bits)
+}
+fn p_hostbits(v: &str) -> Result<OptionValue, String> {
+    values::parse_xbits(v, false).map(OptionValue::Bits)
+}
+fn p_flowint(v: &str) -> Result<OptionValue, String> {
+    values::parse_flowint(v)
+}
+fn p_threshold(v: &str) -> Result<OptionValue, String> {
+    values::parse_threshold(v, true).map(OptionValue::Threshold)
+}
+fn p_detection_filter(v: &str) -> Result<OptionValue, String> {
+    values::parse_threshold(v, false).map(OptionValue::Threshold)
+}
+
+fn p_stream_size(v: &str) -> Result<OptionValue, String> {
+    let a: Vec<&str> = v.split(',').map(str::trim).collect();
+    if a.len() != 3 {
+        return Err(format!("invalid stream_size \"{v}\""));
+    }
+    if !matches!(a[0], "server" | "client" | "both" | "either") {
+        return Err(format!("invalid stream_size direction \"{}\"", a[0]));
+    }
+    if !matches!(a[1], "<" | ">" | "=" | "!=" | "<=" | ">=") {
+        return Err(format!("invalid stream_size operator \"{}\"", a[1]));
+    }
+    let n = values::parse_u64(a[2])?;
+    if n > u32::MAX as u64 {
+        return Err("stream_size value too large".into());
+    }
+    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+}
+
+fn p_app_layer_protocol(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let (neg, name) = match t.strip_prefix('!') {
+        Some(n) => (true, n.trim()),
+        None => (false, t),
+    };
+    let name = name.split(',').next().unwrap_or("").trim();
+    let known = crate::header::APP_PROTOCOLS.contains(&name)
+        || matches!(name, "failed" | "unknown" | "ikev2");
+    if !known {
+        return Err(format!("app-layer-protocol keyword supplied with unknown protocol \"{name}\""));
+    }
+    Ok(OptionValue::Words(vec![
+        if neg { "!".into() } else { String::new() },
+        name.into(),
+    ]))
+}
+
+fn p_decode_event(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let name = t.strip_prefix("decoder.").unwrap_or(t);
+    if crate::events::DECODE_EVENTS.contains(&name) {
+        Ok(OptionValue::Text(name.into()))
+    } else {
+        Err(format!("unknown decode event \"decoder.{name}\""))
+    }
+}
+
+fn p_stream_event(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let name = t.strip_prefix("stream.").unwrap_or(t);
+    if crate::events::STREAM_EVENTS.contains(&name) {
+        Ok(OptionValue::Text(name.into()))
+    } else {
+        Err(format!("unknown decode event \"stream.{name}\""))
+    }
+}
+
+/// app-layer-event: the protocol part is checked by the builder (it depends
+/// on which parsers are enabled).
+fn p_app_layer_event(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Err("empty app-layer-event".into());
+    }
+    Ok(OptionValue::Text(t.into()))
+}
+
+fn p_ssl_version(v: &str) -> Result<OptionValue, String> {
+    for part in v.split(',') {
+        let p = part.trim().trim_start_matches('!');
+        if !matches!(p, "sslv2" | "sslv3" | "tls1.0" | "tls1.1" | "tls1.2" | "tls1.3") {
+            return Err(format!("invalid ssl_version \"{p}\""));
+        }
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+fn p_ssl_state(v: &str) -> Result<OptionValue, String> {
+    for part in v.split([',', '|']) {
+        let p = part.trim().trim_start_matches('!');
+        if !matches!(
+            p,
+            "client_hello" | "server_hello" | "client_keyx" | "server_keyx" | "unknown"
+        ) {
+            return Err(format!("invalid ssl_state \"{p}\""));
+        }
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+fn p_dataset(v: &str) -> Result<OptionValue, String> {
+    let a: Vec<&str> = v.split(',').map(str::trim).collect();
+    if a.len() < 2 {
+        return Err(format!("invalid dataset \"{v}\""));
+    }
+    if !matches!(a[0], "isset" | "isnotset" | "set" | "unset") {
+        return Err(format!("invalid dataset command \"{}\"", a[0]));
+    }
+    if a[1].is_empty() {
+        return Err("dataset needs a name".into());
+    }
+    for o in &a[2..] {
+        let k = o.split_whitespace().next().unwrap_or("");
+        if !matches!(k, "type" | "save" | "load" | "state" | "memcap" | "hashsize") {
+            return Err(format!("invalid dataset option \"{o}\""));
+        }
+    }
+    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+}
+
+fn p_iprep(v: &str) -> Result<OptionValue, String> {
+    let a: Vec<&str> = v.split(',').map(str::trim).collect();
+    if a.len() != 4 {
+        return Err(format!("invalid iprep \"{v}\""));
+    }
+    if !matches!(a[0], "any" | "src" | "dst" | "both") {
+        return Err(format!("invalid iprep side \"{}\"", a[0]));
+    }
+    if !matches!(a[2], "<" | ">" | "=" | "isset" | "isnotset") && a[2] != "<=" && a[2] != ">=" {
+        return Err(format!("invalid iprep operator \"{}\"", a[2]));
+    }
+    let n = values::parse_u64(a[3])?;
+    if n > 127 {
+        return Err("iprep value out of range".into());
+    }
+    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+}
+
+fn p_xor(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let inner = strip_quotes(t).unwrap_or(t);
+    if inner.is_empty() || inner.len() % 2 != 0 || !inner.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("invalid xor key \"{inner}\""));
+    }
+    Ok(OptionValue::Text(inner.into()))
+}
+
+fn p_pcrexform(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let inner = strip_quotes(t).ok_or_else(|| "pcrexform value must be double quoted".to_string())?;
+    let p = values::Pcre {
+        pattern: inner.trim_start_matches('/').rsplit_once('/').map(|x| x.0).unwrap_or(inner).to_string(),
+        negated: false,
+        flags: String::new(),
+        relative: false,
+        buffer: None,
+    };
+    values::compile_pcre(&p)?;
+    Ok(OptionValue::Text(inner.into()))
+}
+
+fn p_filesize(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let body = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    cmp(body, u64::MAX)
+}
+
+// ------------------------------------------------------------- the table
+
+const HTTP: &[&str] = &["http"];
+const HTTP2: &[&str] = &["http2"];
+const TLS: &[&str] = &["tls"];
+const TLS_QUIC: &[&str] = &["tls", "quic"];
+const SSH: &[&str] = &["ssh"];
+const DNS: &[&str] = &["dns"];
+const SMB: &[&str] = &["smb"];
+const DCERPC: &[&str] = &["dcerpc", "smb"];
+const KRB5: &[&str] = &["krb5"];
+const SIP: &[&str] = &["sip"];
+const RFB: &[&str] = &["rfb"];
+const SNMP: &[&str] = &["snmp"];
+const MQTT: &[&str] = &["mqtt"];
+const QUIC: &[&str] = &["quic"];
+const IKE: &[&str] = &["ike"];
+const DNP3: &[&str] = &["dnp3"];
+const MODBUS: &[&str] = &["modbus"];
+const ENIP: &[&str] = &["enip"];
+const NFS: &[&str] = &["nfs"];
+const DHCP: &[&str] = &["dhcp"];
+const FTP: &[&str] = &["ftp"];
+const FTPDATA: &[&str] = &["ftp-data"];
+const NONE: &[&str] = &[];
+
+const fn kw(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    class: Class,
+    arg: Arg,
+    app: &'static [&'static str],
+    parse: Parser,
+) -> Keyword {
+    Keyword {
+        name,
+        aliases,
+        class,
+        arg,
+        app,
+        parse,
+    }
+}
+
+const fn sticky(name: &'static str, aliases: &'static [&'static str], app: &'static [&'static str]) -> Keyword {
+    kw(name, aliases, Class::Sticky(name), Arg::None, app, p_none)
+}
+
+const fn other(name: &'static str, app: &'static [&'static str], parse: Parser) -> Keyword {
+    kw(name, &[], Class::Other, Arg::Required, app, parse)
+}
+
+const fn flag(name: &'static str, app: &'static [&'static str]) -> Keyword {
+    kw(name, &[], Class::Other, Arg::None, app, p_none)
+}
+
+const fn transform(name: &'static str) -> Keyword {
+    kw(name, &[], Class::Transform, Arg::None, NONE, p_none)
+}
+
+const fn legacy(name: &'static str, buffer: &'static str) -> Keyword {
+    kw(name, &[], Class::LegacyBuffer(buffer), Arg::None, HTTP, p_none)
+}
+
+const fn modifier(name: &'static str, m: Modifier, arg: Arg, parse: Parser) -> Keyword {
+    kw(name, &[], Class::Modifier(m), arg, NONE, parse)
+}
+
+/// All keywords.
+pub static KEYWORDS: &[Keyword] = &[
+    // metadata
+    kw("msg", &[], Class::Meta, Arg::Required, NONE, p_text_q),
+    kw("sid", &[], Class::Meta, Arg::Required, NONE, p_sid),
+    kw("rev", &[], Class::Meta, Arg::Required, NONE, p_rev),
+    kw("gid", &[], Class::Meta, Arg::Required, NONE, p_gid),
+    kw("classtype", &[], Class::Meta, Arg::Required, NONE, p_classtype),
+    kw("priority", &[], Class::Meta, Arg::Required, NONE, p_priority),
+    kw("reference", &[], Class::Meta, Arg::Required, NONE, p_reference),
+    kw("metadata", &[], Class::Meta, Arg::Required, NONE, p_metadata),
+    kw("target", &[], Class::Meta, Arg::Required, NONE, p_target),
+    kw("tag", &[], Class::Meta, Arg::Required, NONE, p_tag),
+    kw("noalert", &[], Class::Meta, Arg::None, NONE, p_none),
+    kw("alert", &[], Class::Meta, Arg::None, NONE, p_none),
+    kw("requires", &[], Class::Meta, Arg::Required, NONE, p_raw),
+    kw("config", &[], Class::Other, Arg::Required, NONE, p_raw),
+    kw("prefilter", &[], Class::Other, Arg::None, NONE, p_none),
+    kw("bypass", &[], Class::Other, Arg::None, NONE, p_none),
+    // content and modifiers
+    kw("content", &[], Class::Content, Arg::Required, NONE, p_content),
+    kw("uricontent", &[], Class::Content, Arg::Required, HTTP, p_content),
+    modifier("nocase", Modifier::Nocase, Arg::None, p_none),
+    modifier("rawbytes", Modifier::Rawbytes, Arg::None, p_none),
+    modifier("depth", Modifier::Depth, Arg::Required, p_var_or_u32),
+    modifier("offset", Modifier::Offset, Arg::Required, p_var_or_u32),
+    modifier("distance", Modifier::Distance, Arg::Required, p_var_or_i32),
+    modifier("within", Modifier::Within, Arg::Required, p_var_or_i32),
+    modifier("startswith", Modifier::StartsWith, Arg::None, p_none),
+    modifier("endswith", Modifier::EndsWith, Arg::None, p_none),
+    modifier("fast_pattern", Modifier::FastPattern, Arg::Optional, p_fast_pattern),
+    modifier("replace", Modifier::Replace, Arg::Required, p_replace),
+    // legacy http content modifiers
+    legacy("http_uri", "http.uri"),
+    legacy("http_raw_uri", "http.uri.raw"),
+    legacy("http_header", "http.header"),
+    legacy("http_raw_header", "http.header.raw"),
+    legacy("http_cookie", "http.cookie"),
+    legacy("http_method", "http.method"),
+    legacy("http_client_body", "http.request_body"),
+    legacy("http_server_body", "http.response_body"),
+    legacy("http_stat_code", "http.stat_code"),
+    legacy("http_stat_msg", "http.stat_msg"),
+    legacy("http_user_agent", "http.user_agent"),
+    legacy("http_host", "http.host"),
+    legacy("http_raw_host", "http.host.raw"),
+    // sticky buffers
+    sticky("http.uri", &["http.uri.normalized"], HTTP),
+    sticky("http.uri.raw", &[], HTTP),
+    sticky("http.header", &[], HTTP),
+    sticky("http.header.raw", &[], HTTP),
+    sticky("http.cookie", &[], HTTP),
+    sticky("http.method", &[], HTTP),
+    sticky("http.request_body", &[], HTTP),
+    sticky("http.response_body", &[], HTTP),
+    sticky("http.stat_code", &[], HTTP),
+    sticky("http.stat_msg", &[], HTTP),
+    sticky("http.user_agent", &[], HTTP),
+    sticky("http.host", &[], HTTP),
+    sticky("http.host.raw", &[], HTTP),
+    sticky("http.protocol", &["http_protocol"], HTTP),
+    sticky("http.start", &["http_start"], HTTP),
+    sticky("http.header_names", &["http_header_names"], HTTP),
+    sticky("http.accept", &["http_accept"], HTTP),
+    sticky("http.accept_lang", &["http_accept_lang"], HTTP),
+    sticky("http.accept_enc", &["http_accept_enc"], HTTP),
+    sticky("http.connection", &["http_connection"], HTTP),
+    sticky("http.content_len", &["http_content_len"], HTTP),
+    sticky("http.content_type", &["http_content_type"], HTTP),
+    sticky("http.location", &[], HTTP),
+    sticky("http.server", &[], HTTP),
+    sticky("http.referer", &["http_referer"], HTTP),
+    sticky("http.request_line", &["http_request_line"], HTTP),
+    sticky("http.response_line", &["http_response_line"], HTTP),
+    sticky("http.request_header", &[], HTTP2),
+    sticky("http.response_header", &[], HTTP2),
+    sticky("http2.header_name", &[], HTTP2),
+    sticky("file.data", &["file_data"], NONE),
+    sticky("file.name", &[], NONE),
+    sticky("file.magic", &[], NONE),
+    sticky("dns.query", &["dns_query"], DNS),
+    sticky("tls.sni", &["tls_sni"], TLS),
+    sticky("tls.certs", &[], TLS),
+    sticky("tls.cert_issuer", &["tls_cert_issuer"], TLS),
+    sticky("tls.cert_subject", &["tls_cert_subject"], TLS),
+    sticky("tls.cert_serial", &["tls_cert_serial"], TLS),
+    sticky("tls.cert_fingerprint", &["tls_cert_fingerprint"], TLS),
+    sticky("tls.random_time", &[], TLS),
+    sticky("tls.random_bytes", &[], TLS),
+    sticky("tls.random", &[], TLS),
+    sticky("ja3.hash", &["ja3_hash"], TLS_QUIC),
+    sticky("ja3.string", &["ja3_string"], TLS_QUIC),
+    sticky("ja3s.hash", &[], TLS_QUIC),
+    sticky("ja3s.string", &[], TLS_QUIC),
+    sticky("ja4.hash", &["ja4_hash"], TLS_QUIC),
+    sticky("ssh.proto", &["ssh_proto"], SSH),
+    sticky("ssh.software", &["ssh_software"], SSH),
+    sticky("ssh.hassh", &["ssh-hassh"], SSH),
+    sticky("ssh.hassh.server", &["ssh-hassh-server"], SSH),
+    sticky("ssh.hassh.string", &["ssh-hassh-string"], SSH),
+    sticky("ssh.hassh.server.string", &["ssh-hassh-server-string"], SSH),
+    sticky("dcerpc.stub_data", &["dce_stub_data"], DCERPC),
+    sticky("smb.named_pipe", &["smb_named_pipe"], SMB),
+    sticky("smb.share", &["smb_share"], SMB),
+    sticky("smb.ntlmssp_user", &[], SMB),
+    sticky("smb.ntlmssp_domain", &[], SMB),
+    sticky("krb5.cname", &["krb5_cname"], KRB5),
+    sticky("krb5.sname", &["krb5_sname"], KRB5),
+    sticky("sip.method", &[], SIP),
+    sticky("sip.uri", &[], SIP),
+    sticky("sip.protocol", &[], SIP),
+    sticky("sip.stat_code", &[], SIP),
+    sticky("sip.stat_msg", &[], SIP),
+    sticky("sip.request_line", &[], SIP),
+    sticky("sip.response_line", &[], SIP),
+    sticky("rfb.name", &[], RFB),
+    sticky("snmp.usm", &[], SNMP),
+    sticky("snmp.community", &[], SNMP),
+    sticky("mqtt.connect.clientid", &[], MQTT),
+    sticky("mqtt.connect.username", &[], MQTT),
+    sticky("mqtt.connect.password", &[], MQTT),
+    sticky("mqtt.connect.willtopic", &[], MQTT),
+    sticky("mqtt.connect.willmessage", &[], MQTT),
+    sticky("mqtt.publish.topic", &[], MQTT),
+    sticky("mqtt.publish.message", &[], MQTT),
+    sticky("mqtt.subscribe.topic", &[], MQTT),
+    sticky("mqtt.unsubscribe.topic", &[], MQTT),
+    sticky("quic.version", &[], QUIC),
+    sticky("quic.sni", &[], QUIC),
+    sticky("quic.ua", &[], QUIC),
+    sticky("quic.cyu.hash", &[], QUIC),
+    sticky("quic.cyu.string", &[], QUIC),
+    sticky("ike.init_spi", &[], IKE),
+    sticky("ike.resp_spi", &[], IKE),
+    sticky("ike.vendor", &[], IKE),
+    sticky("ike.nonce_payload", &[], IKE),
+    sticky("ike.key_exchange_payload", &[], IKE),
+    sticky("dnp3.data", &["dnp3_data"], DNP3),
+    sticky("ipv4.hdr", &[], NONE),
+    sticky("ipv6.hdr", &[], NONE),
+    sticky("tcp.hdr", &[], NONE),
+    sticky("udp.hdr", &[], NONE),
+    sticky("icmpv4.hdr", &[], NONE),
+    sticky("icmpv6.hdr", &[], NONE),
+    sticky("ip.src", &[], NONE),
+    sticky("ip.dst", &[], NONE),
+    sticky("base64_data", &[], NONE),
+    kw("frame", &[], Class::Sticky("frame"), Arg::Required, NONE, p_raw),
+    kw("pkt_data", &[], Class::PktData, Arg::None, NONE, p_none),
+    // transforms
+    transform("compress_whitespace"),
+    transform("strip_whitespace"),
+    transform("strip_pseudo_headers"),
+    transform("to_md5"),
+    transform("to_sha1"),
+    transform("to_sha256"),
+    transform("dotprefix"),
+    transform("url_decode"),
+    transform("header_lowercase"),
+    transform("to_lowercase"),
+    transform("to_uppercase"),
+    kw("pcrexform", &[], Class::Transform, Arg::Required, NONE, p_pcrexform),
+    kw("xor", &[], Class::Transform, Arg::Required, NONE, p_xor),
+    // payload matches
+    kw("pcre", &[], Class::Payload, Arg::Required, NONE, p_pcre),
+    kw("byte_test", &[], Class::Payload, Arg::Required, NONE, p_byte_test),
+    kw("byte_jump", &[], Class::Payload, Arg::Required, NONE, p_byte_jump),
+    kw("byte_extract", &[], Class::Payload, Arg::Required, NONE, p_byte_extract),
+    kw("byte_math", &[], Class::Payload, Arg::Required, NONE, p_byte_math),
+    kw("isdataat", &[], Class::Payload, Arg::Required, NONE, p_isdataat),
+    kw("bsize", &[], Class::Payload, Arg::Required, NONE, p_cmp_u64),
+    kw("base64_decode", &[], Class::Payload, Arg::Optional, NONE, p_raw),
+    kw("dataset", &[], Class::Payload, Arg::Required, NONE, p_dataset),
+    kw("datarep", &[], Class::Payload, Arg::Required, NONE, p_raw),
+    kw("lua", &["luajit"], Class::Payload, Arg::Required, NONE, p_raw),
+    kw("asn1", &[], Class::Payload, Arg::Required, NONE, p_raw),
+    // packet header keywords
+    other("ttl", NONE, p_cmp_u8),
+    other("tos", NONE, p_tos),
+    other("id", NONE, p_cmp_u16),
+    other("ipopts", NONE, p_ipopts),
+    other("fragbits", NONE, p_fragbits),
+    other("fragoffset", NONE, p_fragoffset),
+    kw("tcp.flags", &["flags"], Class::Other, Arg::Required, NONE, p_flags),
+    kw("tcp.seq", &["seq"], Class::Other, Arg::Required, NONE, p_cmp_u32),
+    kw("tcp.ack", &["ack"], Class::Other, Arg::Required, NONE, p_cmp_u32),
+    kw("tcp.window", &["window"], Class::Other, Arg::Required, NONE, p_window),
+    other("tcp.mss", NONE, p_cmp_u16),
+    other("itype", NONE, p_cmp_u8),
+    other("icode", NONE, p_cmp_u8),
+    other("icmp_id", NONE, p_cmp_u16),
+    other("icmp_seq", NONE, p_cmp_u16),
+    other("icmpv6.mtu", NONE, p_cmp_u32),
+    other("ip_proto", NONE, p_ip_proto),
+    flag("sameip", NONE),
+    other("dsize", NONE, p_cmp_u16),
+    other("stream_size", NONE, p_stream_size),
+    other("l3_proto", NONE, p_raw),
+    other("geoip", NONE, p_raw),
+    other("rpc", NONE, p_raw),
+    kw("ipv4-csum", &[], Class::Other, Arg::Required, NONE, p_raw),
+    kw("tcpv4-csum", &[], Class::Other, Arg::Required, NONE, p_raw),
+    kw("tcpv6-csum", &[], Class::Other, Arg::Required, NONE, p_raw),
+    kw("udpv4-csum", &[], Class::Other, Arg::Required, NONE, p_raw),
+    kw("udpv6-csum", &[], Class::Other, Arg::Required, NONE, p_raw),
+    kw("icmpv4-csum", &[], Class::Other, Arg::Required, NONE, p_raw),
+    kw("icmpv6-csum", &[], Class::Other, Arg::Required, NONE, p_raw),
+    // flow and state
+    other("flow", NONE, p_flow),
+    other("flow.age", NONE, p_cmp_u32),
+    other("flowbits", NONE, p_flowbits),
+    other("flowint", NONE, p_flowint),
+    other("flowvar", NONE, p_raw),
+    other("pktvar", NONE, p_raw),
+    other("xbits", NONE, p_xbits),
+    other("hostbits", NONE, p_hostbits),
+    other("threshold", NONE, p_threshold),
+    other("detection_filter", NONE, p_detection_filter),
+    other("iprep", NONE, p_iprep),
+    other("nfq_set_mark", NONE, p_raw),
+    // events
+    other("app-layer-protocol", NONE, p_app_layer_protocol),
+    other("app-layer-event", NONE, p_app_layer_event),
+    other("decode-event", NONE, p_decode_event),
+    other("stream-event", NONE, p_stream_event),
+    other("engine-event", NONE, p_raw),
+    // files
+    other("filename", NONE, p_text),
+    other("fileext", NONE, p_text),
+    other("filemagic", NONE, p_text),
+    other("filemd5", NONE, p_raw),
+    other("filesha1", NONE, p_raw),
+    other("filesha256", NONE, p_raw),
+    other("filesize", NONE, p_filesize),
+    kw("filestore", &[], Class::Other, Arg::Optional, NONE, p_raw),
+    // http
+    other("urilen", HTTP, p_urilen),
+    // tls
+    other("tls.version", TLS, p_raw),
+    other("tls.subject", TLS, p_text),
+    other("tls.issuerdn", TLS, p_text),
+    other("tls.fingerprint", TLS, p_text),
+    other("tls_cert_notbefore", TLS, p_raw),
+    other("tls_cert_notafter", TLS, p_raw),
+    flag("tls_cert_expired", TLS),
+    flag("tls_cert_valid", TLS),
+    kw("tls_store", &["tls.store"], Class::Other, Arg::None, TLS, p_none),
+    other("tls.cert_chain_len", TLS, p_cmp_u32),
+    other("ssl_version", TLS, p_ssl_version),
+    other("ssl_state", TLS, p_ssl_state),
+    // ssh
+    other("ssh.protoversion", SSH, p_raw),
+    other("ssh.softwareversion", SSH, p_raw),
+    // dns
+    other("dns.opcode", DNS, p_raw),
+    // http2
+    other("http2.frametype", HTTP2, p_raw),
+    other("http2.errorcode", HTTP2, p_raw),
+    other("http2.priority", HTTP2, p_cmp_u8),
+    other("http2.window", HTTP2, p_cmp_u32),
+    other("http2.size_update", HTTP2, p_cmp_u64),
+    other("http2.settings", HTTP2, p_raw),
+    // dcerpc / smb / nfs
+    kw("dcerpc.iface", &["dce_iface"], Class::Other, Arg::Required, DCERPC, p_raw),
+    kw("dcerpc.opnum", &["dce_opnum"], Class::Other, Arg::Required, DCERPC, p_raw),
+    other("nfs_procedure", NFS, p_raw),
+    kw("nfs.version", &["nfs_version"], Class::Other, Arg::Required, NFS, p_raw),
+    // ftp
+    flag("ftpbounce", FTP),
+    other("ftpdata_command", FTPDATA, p_raw),
+    // ics
+    other("modbus", MODBUS, p_raw),
+    other("cip_service", ENIP, p_raw),
+    other("enip_command", ENIP, p_raw),
+    kw("dnp3_func", &["dnp3.func"], Class::Other, Arg::Required, DNP3, p_raw),
+    kw("dnp3_ind", &["dnp3.ind"], Class::Other, Arg::Required, DNP3, p_raw),
+    kw("dnp3_obj", &["dnp3.obj"], Class::Other, Arg::Required, DNP3, p_raw),
+    // krb5
+    other("krb5_err_code", KRB5, p_raw),
+    other("krb5_msg_type", KRB5, p_raw),
+    other("krb5.ticket_encryption", KRB5, p_raw),
+    // rfb
+    other("rfb.secresult", RFB, p_raw),
+    other("rfb.sectype", RFB, p_raw),
+    // dhcp
+    other("dhcp.leasetime", DHCP, p_cmp_u64),
+    other("dhcp.rebinding_time", DHCP, p_cmp_u64),
+    other("dhcp.renewal_time", DHCP, p_cmp_u64),
+    // snmp
+    other("snmp.version", SNMP, p_cmp_u32),
+    other("snmp.pdu_type", SNMP, p_cmp_u32),
+    // mqtt
+    other("mqtt.type", MQTT, p_raw),
+    other("mqtt.flags", MQTT, p_raw),
+    other("mqtt.qos", MQTT, p_raw),
+    other("mqtt.protocol_version", MQTT, p_raw),
+    kw("mqtt.reason_code", &["mqtt.connack.return_code"], Class::Other, Arg::Required, MQTT, p_raw),
+    other("mqtt.connect.flags", MQTT, p_raw),
+    other("mqtt.connack.session_present", MQTT, p_raw),
+    // ike
+    other("ike.exchtype", IKE, p_raw),
+    other("ike.chosen_sa_attribute", IKE, p_raw),
+    other("ike.key_exchange_payload_length", IKE, p_cmp_u32),
+    other("ike.nonce_payload_length", IKE, p_cmp_u32),
+    other("template2", NONE, p_raw),
+];
+
+/// Looks a keyword up by name or alias (case-insensitive).
+pub fn lookup(name: &str) -> Option<&'static Keyword> {
+    static MAP: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (i, k) in KEYWORDS.iter().enumerate() {
+            m.insert(k.name.to_string(), i);
+            for a in k.aliases {
+                m.insert(a.to_string(), i);
+            }
+        }
+        m
+    });
+    let idx = match map.get(name) {
+        Some(i) => *i,
+        None => *map.get(name.to_ascii_lowercase().as_str())?,
+    };
+    KEYWORDS.get(idx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_no_duplicate_names() {
+        let mut seen = std::collections::HashSet::new();
+        for k in KEYWORDS {
+            assert!(seen.insert(k.name), "duplicate {}", k.name);
+            for a in k.aliases {
+                assert!(seen.insert(a), "duplicate alias {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        assert_eq!(lookup("CONTENT").unwrap().name, "content");
+        assert_eq!(lookup("dns_query").unwrap().name, "dns.query");
+        assert_eq!(lookup("flags").unwrap().name, "tcp.flags");
+        assert!(lookup("nonexistent").is_none());
+        assert!(matches!(lookup("http_uri").unwrap().class, Class::LegacyBuffer("http.uri")));
+    }
+}

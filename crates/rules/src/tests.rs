@@ -1,0 +1,143 @@
+//! Whole-rule tests: each rule is parsed and must load or fail as it does in
+//! Suricata 7.0.10 (verdicts checked by hand against `suricata -T`).
+
+use super::*;
+
+fn ctx() -> RuleContext {
+    let mut c = RuleContext::default();
+    c.set_var("vars.address-groups.HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]");
+    c.set_var("vars.address-groups.EXTERNAL_NET", "!$HOME_NET");
+    c.set_var("vars.port-groups.HTTP_PORTS", "80");
+    c
+}
+
+const H: &str = "alert tcp any any -> any any";
+
+#[test]
+fn verdicts() {
+    // (options, loads?)
+    let cases: &[(&str, bool)] = &[
+        (r#"msg:"a\;b"; content:"x|3b|y"; sid:2;"#, true),
+        (r#"msg:"x"; content:abc; sid:3;"#, false),
+        (r#"msg:"x"; content:"a\x"; sid:4;"#, false),
+        (r#"msg:"x"; content:"a\:b\"c\\d"; sid:5;"#, true),
+        (r#"msg:"x"; content:!"abc"; sid:6;"#, true),
+        (r#"msg:"x"; content: ! "abc"; sid:7;"#, true),
+        (r#"msg:"x"; content:"|4"; sid:8;"#, false),
+        (r#"msg:"x"; content:""; sid:11;"#, false),
+        (r#"msg:x; sid:12;"#, false),
+        (r#"msg:"x"; sid:0;"#, false),
+        (r#"msg:"x"; sid:4294967295;"#, false),
+        (r#"msg:"x"; sid:4294967294;"#, true),
+        (r#"msg:"x"; content:"a"; content:"b"; nocase; depth:0;  sid:21;"#, false),
+        (r#"msg:"x"; content:"a"; sid:25; msg:"y";"#, false),
+        (r#"msg:"x"; CONTENT:"a"; sid:26;"#, true),
+        (r#"msg:"x"; content:"a"; distance:0; nocase; nocase; sid:27;"#, false),
+        (r#"msg:"x"; sid:33; classtype:foo;"#, true),
+        (r#"msg:"x"; sid:36; rev:0;"#, false),
+        (r#"msg:"x"; content:"a"; http.uri; nocase; content:"b"; sid:7;"#, false),
+        (r#"msg:"x"; http.uri; content:"a"; http_uri; sid:9;"#, false),
+        (r#"msg:"x"; content:"a"; http_uri; content:"b"; http_uri; distance:0; sid:8;"#, true),
+        (r#"msg:"x"; content:"a"; depth:1; distance:0; sid:10;"#, false),
+        (r#"msg:"x"; content:"ab"; within:1; sid:11;"#, false),
+        (r#"msg:"x"; flow:to_server,to_client; sid:12;"#, false),
+        (r#"msg:"x"; flow:established; flow:to_server; sid:14;"#, false),
+        (r#"msg:"x"; dsize:>10; dsize:<5; sid:15;"#, false),
+        (r#"msg:"x"; content:"a"; fast_pattern; content:"b"; fast_pattern; sid:18;"#, false),
+        (r#"msg:"x"; content:!"a"; fast_pattern:only; sid:19;"#, false),
+        (r#"msg:"x"; http.uri; to_lowercase; sid:21;"#, false),
+        (r#"msg:"x"; to_lowercase; content:"a"; sid:22;"#, false),
+        (r#"msg:"x"; http.uri; content:"a"; to_lowercase; sid:23;"#, true),
+        (r#"msg:"x"; http.uri; content:"a"; rawbytes; sid:24;"#, false),
+        (r#"msg:"x"; pcre:"/a(/"; sid:26;"#, false),
+        (r#"msg:"x"; pcre:"/^a/R"; sid:27;"#, false),
+        (r#"msg:"x"; content:"b"; pcre:"/^a/R"; sid:9;"#, true),
+        (r#"msg:"x"; http.uri; content:"x"; pcre:"/a/H"; sid:16;"#, false),
+        (r#"msg:"x"; content:"x"; fast_pattern:1,1; sid:17;"#, false),
+        (r#"msg:"x"; nocase:1; content:"a"; sid:30;"#, false),
+        (r#"msg:"x"; sameip:yes; sid:32;"#, false),
+        (r#"msg:"x"; app-layer-event:http.foo_bar; sid:33;"#, true),
+        (r#"msg:"x"; app-layer-event:foo.bar; sid:33;"#, false),
+        (r#"msg:"x"; decode-event:ipv4.foo; sid:34;"#, false),
+        (r#"msg:"x"; decode-event:ipv4.trunc_pkt; sid:34;"#, true),
+        (r#"msg:"x"; flowbits:set; sid:35;"#, false),
+        (r#"msg:"x"; byte_test:4,>,1; sid:44;"#, false),
+        (r#"msg:"x"; dns.query; content:"a"; tls.sni; content:"b"; sid:51;"#, false),
+        (r#"msg:"x"; content:"a"; http_uri; http_header; sid:52;"#, false),
+        (r#"msg:"x"; file.data; pkt_data; content:"y"; sid:32;"#, false),
+        (r#"msg:"x"; byte_extract:1,0,v; content:"x"; depth:v; sid:47;"#, true),
+        (r#"msg:"x"; content:"x"; depth:v; sid:48;"#, false),
+        (r#"msg:"x"; threshold:type limit,track by_src,count 1; sid:38;"#, false),
+        (r#"msg:"x"; modbus:function 1; sid:1;"#, false),
+        (r#"msg:"x"; unknownkw; sid:1;"#, false),
+        (r#"msg:"x";"#, false),
+    ];
+    let c = ctx();
+    for (opts, ok) in cases {
+        let text = format!("{H} ({opts})");
+        let r = parse_rule(&text, &c);
+        assert_eq!(r.is_ok(), *ok, "{text}: {r:?}");
+    }
+}
+
+#[test]
+fn header_and_vars() {
+    let c = ctx();
+    let r = parse_rule(
+        r#"alert http $EXTERNAL_NET any -> $HOME_NET $HTTP_PORTS (msg:"m"; flow:established,to_server; http.uri; content:"/x"; nocase; sid:9; rev:3; classtype:trojan-activity; reference:url,example.com; metadata:created_at 2020_01_01, former_category MALWARE;)"#,
+        &c,
+    )
+    .unwrap();
+    assert_eq!(r.action, Action::Alert);
+    assert_eq!(r.proto, Protocol::App("http".into()));
+    assert_eq!(r.sid, 9);
+    assert_eq!(r.rev, 3);
+    assert_eq!(r.msg.as_deref(), Some("m"));
+    assert_eq!(r.metadata.len(), 2);
+    assert_eq!(r.references[0].kind, "url");
+    assert_eq!(r.buffers.len(), 1);
+    assert_eq!(r.buffers[0].buffer, "http.uri");
+    match &r.buffers[0].matches[0] {
+        Match::Content(ct) => {
+            assert_eq!(ct.pattern, b"/x");
+            assert!(ct.nocase);
+        }
+        m => panic!("{m:?}"),
+    }
+    assert!(parse_rule("alert tcp $NOPE any -> any any (sid:1;)", &c).is_err());
+    assert!(parse_rule("alert modbus any any -> any any (sid:1;)", &c).is_err());
+    let mut c2 = c.clone();
+    c2.app_layer = Some(std::sync::Arc::new(|_| true));
+    assert!(parse_rule("alert modbus any any -> any any (sid:1;)", &c2).is_ok());
+}
+
+#[test]
+fn legacy_modifier_moves_content() {
+    let r = parse_rule(
+        r#"alert tcp any any -> any any (content:"GET"; http_method; content:"/a"; http_uri; content:"b"; distance:0; sid:1;)"#,
+        &ctx(),
+    )
+    .unwrap();
+    let names: Vec<_> = r.buffers.iter().map(|b| b.buffer).collect();
+    assert_eq!(names, vec!["http.method", "http.uri", "payload"]);
+    assert_eq!(r.app_proto.as_deref(), Some("http"));
+}
+
+#[test]
+fn loader_dups_and_lines() {
+    let text = "alert tcp any any -> any any (msg:\"x\"; \\\n nocase; sid:2;)\n   # comment\n\
+                \talert tcp any any -> any any (msg:\"x\"; sid:3; sid:3;)\n\
+                alert tcp any any -> any any (msg:\"x\"; sid:3;)\n\
+                alert tcp any any -> any any (msg:\"x\"; sid:3;)\n\
+                alert tcp any any -> any any (msg:\"x\"; sid:4;)\n\
+                alert tcp any any -> any any (msg:\"x\"; sid:4; rev:2;)\n";
+    let r = load_rules_str(text, "t.rules", &ctx());
+    let lines: Vec<_> = r.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![1, 6]);
+    assert_eq!(r.loaded, 3);
+    assert_eq!(r.failed, 2);
+    assert_eq!(r.rules.len(), 2);
+    assert_eq!(r.rules[1].rev, 2);
+    assert!(r.errors[0].to_string().starts_with("t.rules:1: nocase: "));
+    assert_eq!(r.summary(), "1 rule files processed. 3 rules successfully loaded, 2 rules failed");
+}
