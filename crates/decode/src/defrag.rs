@@ -16,7 +16,9 @@
 //!
 //! Limits: `memcap` bounds the bytes held (trackers and stored fragments), `max_frags`
 //! the number of stored fragments; a fragment that does not fit is ignored
-//! (`ipv4.frag_ignored` / `ipv6.frag_ignored`) and counted in `defrag.max_frag_hits`.
+//! (`ipv4.frag_ignored` / `ipv6.frag_ignored`, counted in
+//! [`DefragCounters::frags_dropped`]). When no tracker can be had even after reusing the
+//! idlest one, the fragment is counted in `defrag.max_frag_hits`, as in Suricata.
 //! Trackers expire `timeout` seconds (packet time) after their last fragment.
 
 mod config;
@@ -201,7 +203,11 @@ pub struct DefragCounters {
     pub ipv4_reassembled: u64,
     pub ipv6_fragments: u64,
     pub ipv6_reassembled: u64,
+    /// No tracker could be had (memcap reached and nothing to reuse), as Suricata counts it.
     pub max_frag_hits: u64,
+    /// Fragments not stored because `max_frags` or `memcap` was reached (each also raises
+    /// `ipv*.frag_ignored`). Not a Suricata counter: kept out of [`Defrag::for_each`].
+    pub frags_dropped: u64,
 }
 
 /// The reassembler: one per packet-processing thread.
@@ -464,7 +470,7 @@ impl Defrag {
         if self.frag_count >= u64::from(self.cfg.max_frags) || self.memuse + cost > self.cfg.memcap
         {
             res.events.push(ignored_ev);
-            self.counters.max_frag_hits += 1;
+            self.counters.frags_dropped += 1;
             return;
         }
         let Some(payload) = data.get(keep_from..keep_to) else {

@@ -648,7 +648,8 @@ fn memcap_limits_fragments_and_trackers() {
     // The second does not fit.
     let r = ins(&mut d, &v4(1, 64, false, 17, &[0; 64]));
     assert!(r.events.contains(DefragEvent::Ipv4FragIgnored));
-    assert_eq!(d.counters().max_frag_hits, 1);
+    assert_eq!(d.counters().frags_dropped, 1);
+    assert_eq!(d.counters().max_frag_hits, 0);
     assert!(d.memuse() <= d.config().memcap);
     // A new tracker evicts the idlest one, as Suricata reuses a tracker at memcap.
     let r = ins(&mut d, &v4(2, 64, false, 17, &[0; 8]));
@@ -678,6 +679,19 @@ fn max_frags_limit() {
     let r = ins(&mut d, &v6(1, 16, true, 17, &[0; 8]));
     assert!(r.events.contains(DefragEvent::Ipv6FragIgnored));
     assert_eq!(d.fragment_count(), 2);
+    assert_eq!(d.counters().frags_dropped, 2);
+    let mut names = Vec::new();
+    d.for_each(|n, v| names.push((n, v)));
+    assert_eq!(
+        names,
+        vec![
+            ("defrag.ipv4.fragments", 3),
+            ("defrag.ipv4.reassembled", 0),
+            ("defrag.ipv6.fragments", 1),
+            ("defrag.ipv6.reassembled", 0),
+            ("defrag.max_frag_hits", 0),
+        ]
+    );
 }
 
 #[test]
