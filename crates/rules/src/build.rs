@@ -627,8 +627,16 @@ fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &Opti
     let mut target = None;
     if let OptionValue::Pcre(p) = v {
         if let Some(b) = p.buffer {
-            if st.current.is_some() && !st.explicit_payload {
-                return fail(name, "Expression seen with a sticky buffer still set; either (1) reset sticky buffer with pkt_data or (2) use a sticky buffer providing the buffer.");
+            let same_sticky = st
+                .current
+                .and_then(|c| rule.buffers.get(c))
+                .map(|x| {
+                    x.buffer == b
+                        || (x.buffer == "file.data" && matches!(b, "http.response_body" | "http.request_body"))
+                })
+                .unwrap_or(false);
+            if st.current.is_some() && !st.explicit_payload && !same_sticky {
+                return fail(name, format!("Expression seen with a sticky buffer still set; either (1) reset sticky buffer with pkt_data or (2) use a sticky buffer providing \"{b}\"."));
             }
             match &st.app_proto {
                 Some(cur) if !app_compatible(cur, &["http"]) => {
@@ -637,7 +645,9 @@ fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &Opti
                 Some(_) => {}
                 None => st.app_proto = Some("http".into()),
             }
-            target = Some(buffer_for(&mut rule.buffers, b));
+            if !same_sticky {
+                target = Some(buffer_for(&mut rule.buffers, b));
+            }
         }
     }
     let b = match target {

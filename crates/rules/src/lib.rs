@@ -31,7 +31,7 @@ pub use companions::{
     parse_classification, parse_reference_config, parse_threshold_config, Classification, ConfigError,
     ThresholdEntry, ThresholdType, Track,
 };
-pub use loader::{load_rule_files, load_rules_str, LoadResult, Loader};
+pub use loader::{load_rule_files, load_rules_str, logical_rules, LoadResult, Loader};
 
 /// Predicate telling whether an app-layer protocol's parser (and detection)
 /// is enabled, by Suricata protocol name (`http`, `http2`, `dns`, `modbus`...).
