@@ -91,6 +91,8 @@ struct Source<'t> {
     /// the document start's character index.
     versions: HashMap<usize, (u32, u32)>,
     ended: bool,
+    /// Position of the last event read (for errors found between events).
+    last: Option<Marker>,
 }
 
 struct Loader<'c> {
@@ -221,6 +223,7 @@ impl Loader<'_> {
             parser: Parser::new_from_str(text),
             versions,
             ended: false,
+            last: None,
         };
         self.parse(&mut src, parent, false, 0, State::Key)
     }
@@ -326,10 +329,11 @@ impl Loader<'_> {
         let mut was_empty: Option<bool> = None;
         let mut include_count = 0usize;
         if rlevel > self.opts.max_depth {
+            let (line, column) = src.last.map_or((0, 0), |m| (m.line(), m.col() + 1));
             return Err(ConfigError::Structure {
                 path: src.name.clone(),
-                line: 0,
-                column: 0,
+                line,
+                column,
                 message: format!(
                     "nesting limit ({}) reached while parsing configuration file",
                     self.opts.max_depth
@@ -342,6 +346,7 @@ impl Loader<'_> {
                 return Ok(());
             }
             let (ev, mark) = src.parser.next_token().map_err(|e| syntax(&src.name, &e))?;
+            src.last = Some(mark);
             match ev {
                 Event::DocumentStart => match src.versions.get(&mark.index()) {
                     Some((1, 1)) => {}

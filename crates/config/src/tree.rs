@@ -22,6 +22,11 @@ pub const MAX_NAME_LEN: usize = 1024;
 /// Default bound on the number of nodes a configuration may create.
 pub const DEFAULT_MAX_NODES: usize = 1_000_000;
 
+/// Deepest tree accepted (levels below the root). Nesting in one file is
+/// limited to 128 like Suricata, but dotted keys and includes can stack
+/// deeper; this bounds the tree itself so that every walk stays shallow.
+pub const MAX_TREE_DEPTH: usize = 1024;
+
 /// Children of one node, in insertion order, with an index by name.
 ///
 /// Removed children leave a hole (`None`) that is compacted away once holes
@@ -117,6 +122,7 @@ pub(crate) struct NodeData {
     pub(crate) is_seq: bool,
     pub(crate) fin: bool,
     pub(crate) parent: usize,
+    pub(crate) depth: usize,
     pub(crate) kids: Kids,
 }
 
@@ -243,6 +249,7 @@ impl Config {
                 is_seq: false,
                 fin: false,
                 parent: ROOT,
+                depth: 0,
                 kids: Kids::default(),
             }],
             warnings: Vec::new(),
@@ -304,6 +311,15 @@ impl Config {
                 message: format!("too many configuration nodes (limit {})", self.max_nodes),
             });
         }
+        let depth = self.nodes[parent].depth + 1;
+        if depth > MAX_TREE_DEPTH {
+            return Err(ConfigError::Structure {
+                path: String::new(),
+                line: 0,
+                column: 0,
+                message: format!("configuration nested too deeply (limit {MAX_TREE_DEPTH} levels)"),
+            });
+        }
         let id = self.nodes.len();
         self.nodes.push(NodeData {
             name,
@@ -311,6 +327,7 @@ impl Config {
             is_seq: false,
             fin,
             parent,
+            depth,
             kids: Kids::default(),
         });
         self.attach(parent, id);
@@ -614,6 +631,28 @@ mod tests {
         assert_eq!(c.get("default-log-dir"), Some("/tmp"));
         assert!(c.set_weak("other", "x").unwrap());
         assert_eq!(c.get("other"), Some("x"));
+    }
+
+    #[test]
+    fn tree_depth_is_bounded() {
+        let mut c = Config::new();
+        let chunk = vec!["k"; 400].join(".");
+        let mut id = ROOT;
+        let mut failed = false;
+        for _ in 0..4 {
+            match c.get_or_create(id, &chunk, true) {
+                Ok(n) => id = n,
+                Err(e) => {
+                    assert!(e.to_string().contains("nested too deeply"), "{e}");
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        assert!(failed, "depth limit not enforced");
+        assert_eq!(c.nodes[id].depth, 800);
+        assert!(c.dump().lines().count() >= 800);
+        assert!(c.to_yaml().lines().count() >= 800);
     }
 
     #[test]

@@ -239,6 +239,7 @@ fn nesting_is_bounded() {
     let too_deep = format!("%YAML 1.1\n---\n{}1{}\n", "[".repeat(200), "]".repeat(200));
     let e = Config::from_yaml_str(&too_deep).unwrap_err().to_string();
     assert!(e.contains("nesting limit (128)"), "{e}");
+    assert!(e.starts_with("<string>:3:"), "{e}");
     let maps = format!(
         "%YAML 1.1\n---\n{}1{}\n",
         "{a: ".repeat(300),
