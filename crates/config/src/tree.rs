@@ -226,6 +226,16 @@ impl<'a> NodeRef<'a> {
         self.get(path).map(units::is_true)
     }
 
+    /// Value of `key` under this node, else under `default` (Suricata's
+    /// `ConfGetChildValueWithDefault`, used for per-interface settings
+    /// falling back to the `interface: default` entry).
+    pub fn get_or_default(&self, default: Option<NodeRef<'a>>, key: &str) -> Option<&'a str> {
+        match self.child(key) {
+            Some(n) => n.value(),
+            None => default.and_then(|d| d.child(key)).and_then(|n| n.value()),
+        }
+    }
+
     /// The full dotted path of this node from the root.
     pub fn path(&self) -> String {
         let mut parts = Vec::new();
@@ -459,6 +469,13 @@ impl Config {
         node.into_iter().flat_map(|n| n.children())
     }
 
+    /// The item of the list at `list` (e.g. `af-packet`, `pcap`) whose
+    /// `interface` is `iface` (Suricata's `ConfFindDeviceConfig`).
+    pub fn find_interface(&self, list: &str, iface: &str) -> Option<NodeRef<'_>> {
+        self.children(list)
+            .find(|n| n.get("interface") == Some(iface))
+    }
+
     /// Sets `key` to `value` like Suricata's `--set key=value`
     /// (`ConfSetFinal`): missing nodes along the path are created, an
     /// existing value is replaced, list items are addressed by index
@@ -621,6 +638,26 @@ mod tests {
                 None => assert!(r.is_err(), "{input} should fail"),
             }
         }
+    }
+
+    #[test]
+    fn interface_lookup_with_default() {
+        let mut c = Config::new();
+        for (k, v) in [
+            ("af-packet.0.interface", "eth0"),
+            ("af-packet.0.cluster-id", "99"),
+            ("af-packet.1.interface", "default"),
+            ("af-packet.1.cluster-id", "1"),
+            ("af-packet.1.threads", "auto"),
+        ] {
+            c.set(k, v).unwrap();
+        }
+        let eth0 = c.find_interface("af-packet", "eth0").unwrap();
+        let dflt = c.find_interface("af-packet", "default");
+        assert_eq!(eth0.get_or_default(dflt, "cluster-id"), Some("99"));
+        assert_eq!(eth0.get_or_default(dflt, "threads"), Some("auto"));
+        assert_eq!(eth0.get_or_default(None, "threads"), None);
+        assert!(c.find_interface("af-packet", "eth9").is_none());
     }
 
     #[test]
