@@ -99,9 +99,15 @@ pub enum InnerKind {
     Ethernet,
     Ipv4,
     Ipv6,
-    /// Raw IP, version read from the first nibble.
+    /// Raw IP, version read from the first nibble (reassembled datagrams).
     Ip,
     Ppp,
+    /// A VLAN tag then what its EtherType names (GRE protocol 0x8100).
+    Vlan,
+    /// ERSPAN type I: an Ethernet frame with no ERSPAN header (GRE without sequence).
+    ErspanI,
+    /// ERSPAN type II: an 8-byte ERSPAN header then an Ethernet frame.
+    ErspanII,
 }
 
 /// A tunnel found in this packet: the inner packet starts at `offset` in `Packet::data`.
@@ -113,9 +119,55 @@ pub struct Tunnel {
     pub encap: &'static str,
 }
 
+pub mod checksum;
+mod decoder;
 pub mod defrag;
+pub mod erspan;
+pub mod ethernet;
 mod events;
-pub use events::{DecodeEvent, Events};
+pub mod geneve;
+pub mod gre;
+pub mod icmpv4;
+pub mod icmpv6;
+pub mod ipv4;
+pub mod ipv6;
+pub mod mpls;
+pub mod nsh;
+pub mod null;
+pub mod ppp;
+pub mod pppoe;
+pub mod sctp;
+pub mod sll;
+mod stats;
+pub mod tcp;
+pub mod teredo;
+pub mod udp;
+pub mod vlan;
+pub mod vxlan;
+mod wire;
+
+pub use decoder::{ChecksumMode, Decoder, DecoderConfig, PortSet};
+pub use events::{DecodeEvent, Events, MAX_EVENTS};
+pub use stats::DecodeStats;
+pub use tcp::TcpOptions;
+pub use wire::Error;
+
+/// Where an IP fragment's bytes stand in `Packet::data`, for [`defrag`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FragLayout {
+    /// Offset and length of the fragment's data (after the IPv4 header, or after the
+    /// IPv6 fragment extension header).
+    pub data_offset: u32,
+    pub data_len: u32,
+    /// IPv6: offset of the fragment header (0 for IPv4).
+    pub frag_hdr_offset: u32,
+    /// IPv6: offset of the byte holding the next-header value that names the fragment
+    /// header (the IPv6 header's own next-header field or a previous extension's), so a
+    /// reassembled datagram can be rebuilt without the fragment header. 0 for IPv4.
+    pub prev_nh_offset: u32,
+    /// IPv6: the next header carried by the fragment header; IPv4: the protocol.
+    pub next_header: u8,
+}
 
 /// One decoded packet. Fields not reached by decoding keep their defaults.
 #[derive(Clone, Debug)]
@@ -133,8 +185,15 @@ pub struct Packet<'a> {
     pub vlan_count: u8,
     pub ip: Option<IpInfo>,
     pub l4: L4,
-    /// Source and destination ports (0 where the protocol has none). For ICMP they hold
-    /// Suricata's type/code pairs used by the flow key (see the flow crate).
+    /// Source and destination ports (0 where the protocol has none).
+    ///
+    /// ICMPv4/ICMPv6 (as Suricata's `icmp_s`/`icmp_d`, which share storage with the port
+    /// fields): `sp = type | code << 8` of this packet, i.e. `u16::from_le_bytes([type,
+    /// code])`; `dp = counterpart_type` (echo request <-> reply, timestamp, information,
+    /// router solicitation/advertisement, address mask; ICMPv6: echo, MLD query/report,
+    /// router and neighbour solicitation/advertisement, node information, home agent
+    /// discovery, mobile prefix, certification path, multicast router), code 0, or 0 when
+    /// the type has no counterpart.
     pub sp: u16,
     pub dp: u16,
     /// Transport payload: offset and length in `data`.
@@ -147,6 +206,27 @@ pub struct Packet<'a> {
     pub events: Events,
     /// Set when decoding hit a fatal anomaly (the packet is counted in decoder.invalid).
     pub invalid: bool,
+    /// The outermost decoder of this packet gave up on it (Suricata's decoder returning
+    /// a failure). For a tunnel's inner packet this means it is not a tunnel packet and
+    /// must be dropped (the outer decode has already checked this before setting
+    /// `Packet::tunnel`).
+    pub failed: bool,
+    /// Number of layers decoded so far (bounded by `DecoderConfig::max_layers`).
+    pub layers: u8,
+    /// TCP options of a decoded TCP header.
+    pub tcp_opts: TcpOptions,
+    /// IPv4 options present (bits `ipv4::OPT_FLAG_*`).
+    pub ipv4_opts: u16,
+    /// For a fragment: where its header and data stand.
+    pub frag_layout: Option<FragLayout>,
+    /// Checksum results when the decoder's checksum mode asked for them: IPv4 header, and
+    /// transport (TCP, UDP, ICMPv4, ICMPv6). `None` when not checked.
+    pub ip_csum_ok: Option<bool>,
+    pub l4_csum_ok: Option<bool>,
+    /// ICMP error messages: the embedded transport header was complete (TCP 20 bytes,
+    /// UDP 8 bytes), the condition Suricata requires before keying the flow on the
+    /// embedded tuple.
+    pub icmp_emb_l4_complete: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,6 +256,14 @@ impl<'a> Packet<'a> {
             tunnel_level: 0,
             events: Events::default(),
             invalid: false,
+            failed: false,
+            layers: 0,
+            tcp_opts: TcpOptions::default(),
+            ipv4_opts: 0,
+            frag_layout: None,
+            ip_csum_ok: None,
+            l4_csum_ok: None,
+            icmp_emb_l4_complete: false,
         }
     }
 
