@@ -15,7 +15,8 @@
 //! them out in that order, later ones overwriting earlier ones.
 //!
 //! Limits: `memcap` bounds the bytes held (trackers and stored fragments), `max_frags`
-//! the number of stored fragments; a fragment that does not fit is ignored
+//! the number of stored fragments (and `max_frags_per_tracker` those of one datagram); a
+//! fragment that does not fit is ignored
 //! (`ipv4.frag_ignored` / `ipv6.frag_ignored`, counted in
 //! [`DefragCounters::frags_dropped`]). When no tracker can be had even after reusing the
 //! idlest one, the fragment is counted in `defrag.max_frag_hits`, as in Suricata.
@@ -467,7 +468,9 @@ impl Defrag {
         let new_off = frag_off + ltrim;
         let head_len = if new_off == 0 { f.data_off } else { 0 };
         let cost = FRAG_COST + (keep_to - keep_from) as u64 + head_len as u64;
-        if self.frag_count >= u64::from(self.cfg.max_frags) || self.memuse + cost > self.cfg.memcap
+        if self.frag_count >= u64::from(self.cfg.max_frags)
+            || t.frags.len() >= self.cfg.max_frags_per_tracker as usize
+            || self.memuse + cost > self.cfg.memcap
         {
             res.events.push(ignored_ev);
             self.counters.frags_dropped += 1;

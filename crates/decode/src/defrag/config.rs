@@ -155,6 +155,10 @@ pub struct DefragConfig {
     pub trackers: u32,
     /// `defrag.max-frags` (65535): fragments held at once, over all trackers.
     pub max_frags: u32,
+    /// Fragments held for one datagram (not a Suricata setting; 8192 = a full 64 KiB
+    /// datagram cut in 8-byte pieces). Bounds the per-fragment work on a tracker, which
+    /// is linear in its fragment count, against floods of overlapping duplicates.
+    pub max_frags_per_tracker: u32,
     /// `defrag.prealloc` (yes). Informational.
     pub prealloc: bool,
     /// `defrag.timeout` in seconds (60), clamped to 1..=86400.
@@ -175,6 +179,7 @@ impl Default for DefragConfig {
             hash_size: 65536,
             trackers: 65535,
             max_frags: 65535,
+            max_frags_per_tracker: 8192,
             prealloc: true,
             timeout: 60,
             default_policy: Policy::Bsd,

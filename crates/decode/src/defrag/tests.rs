@@ -345,7 +345,9 @@ fn sturges_novak_policies_match_suricata() {
 
 /// Scenarios replayed through Suricata 7.0.10 (`suricata -r` on these fragments as raw
 /// IPv4, one `host-os-policy` per run, the rebuilt packet taken from an alert's
-/// `packet`). Each string is the label of every 8-byte block of the rebuilt payload.
+/// `packet`). Each string is the label of every 8-byte block of the rebuilt payload. The
+/// same runs over IPv6 (linktype 229, `"::/0"` in the policy's list) gave the same
+/// strings, so both families are checked against one table.
 /// (fragments: (label, offset, length, more-fragments)).
 type Scenario = &'static [(u8, u32, usize, bool)];
 const SCEN_SIMPLE: Scenario = &[
@@ -692,6 +694,25 @@ fn max_frags_limit() {
             ("defrag.max_frag_hits", 0),
         ]
     );
+}
+
+#[test]
+fn max_frags_per_tracker_limit() {
+    let cfg = DefragConfig {
+        max_frags_per_tracker: 3,
+        ..DefragConfig::default()
+    };
+    let mut d = Defrag::new(cfg);
+    for i in 0..3u32 {
+        assert!(ins(&mut d, &v4(1, 8 * i, true, 17, &[0; 8]))
+            .events
+            .is_empty());
+    }
+    let r = ins(&mut d, &v4(1, 24, false, 17, &[0; 8]));
+    assert!(r.events.contains(DefragEvent::Ipv4FragIgnored));
+    // Another datagram still has room.
+    assert!(ins(&mut d, &v4(2, 8, true, 17, &[0; 8])).events.is_empty());
+    assert_eq!(d.fragment_count(), 4);
 }
 
 #[test]
