@@ -1,0 +1,611 @@
+//! Configuration loading and the single-threaded packet pipeline.
+
+use std::path::{Path, PathBuf};
+
+use palisade_capture::{CaptureReader, RawPacket, Timestamp};
+use palisade_config::{views, Config, LoadOptions};
+use palisade_decode::defrag::{Cidr, Defrag, DefragConfig, Policy};
+use palisade_decode::{
+    ChecksumMode, DecodeStats, Decoder, DecoderConfig, InnerKind, Packet, PortSet,
+};
+use palisade_flow::{FlowConfig, FlowRecord, FlowTable, FlowTimeouts, ProtoTimeouts};
+use palisade_output::{
+    write_anomaly, write_flow, write_netflow, write_stats, AnomalyKind, EveWriter, JsonBuf,
+    PacketHeader, PktSrc, StatValue,
+};
+
+use crate::input::{list_inputs, FileBytes};
+use crate::log::{self, Level};
+use crate::progress::Progress;
+use crate::{fail, EngineError, EngineOptions};
+
+/// Builds the running configuration as Suricata does: `--set` values first (final), then
+/// the configuration file (or the built-in defaults), then `--include` files.
+pub(crate) fn load_config(opts: &EngineOptions) -> Result<Config, EngineError> {
+    let mut cfg = Config::new();
+    for (k, v) in &opts.sets {
+        cfg.set(k, v)
+            .map_err(|e| EngineError(format!("--set {k}={v}: {e}")))?;
+    }
+    match &opts.config_file {
+        Some(p) => cfg
+            .merge_file(p)
+            .map_err(|e| EngineError(format!("failed to load configuration: {e}")))?,
+        None => cfg
+            .merge_yaml_str(
+                palisade_config::DEFAULT_YAML,
+                "<built-in defaults>",
+                &LoadOptions {
+                    allow_includes: false,
+                    ..LoadOptions::default()
+                },
+            )
+            .map_err(|e| EngineError(format!("built-in configuration: {e}")))?,
+    }
+    for inc in &opts.includes {
+        cfg.include_file(inc, &LoadOptions::default())
+            .map_err(|e| EngineError(format!("failed to include {}: {e}", inc.display())))?;
+    }
+    Ok(cfg)
+}
+
+/// What the EVE log was asked to carry.
+struct EveSink {
+    writer: EveWriter,
+    flow: bool,
+    netflow: bool,
+    anomaly_decode: bool,
+    stats: bool,
+    stats_totals: bool,
+}
+
+/// Counters of the capture stage.
+#[derive(Default)]
+struct CaptureStats {
+    files: u64,
+    packets: u64,
+    bytes: u64,
+}
+
+struct Pipeline {
+    decoder: Decoder,
+    defrag: Defrag,
+    flows: FlowTable,
+    dstats: DecodeStats,
+    eve: Option<EveSink>,
+    j: JsonBuf,
+    pcap_cnt: u64,
+    /// Packet time of the last flow-timeout pass (seconds).
+    last_expire: u64,
+    first_ts: Option<Timestamp>,
+    last_ts: Timestamp,
+    io_error: Option<String>,
+    cap: CaptureStats,
+    /// Checksum "auto" mode: packets seen and bad checksums among them.
+    auto_checksum: Option<AutoChecksum>,
+}
+
+/// Suricata's checksum auto-detection for pcap files: if more than 10 % of the first
+/// 1000 packets carry a bad checksum, checksums are stopped being validated.
+struct AutoChecksum {
+    seen: u64,
+    bad: u64,
+    decided: bool,
+}
+
+const AUTO_CHECKSUM_SAMPLE: u64 = 1000;
+const AUTO_CHECKSUM_BAD_PERCENT: u64 = 10;
+
+/// Deepest nesting of tunnels and reassembled datagrams followed for one captured frame.
+const MAX_PACKET_DEPTH: u8 = 8;
+
+pub(crate) fn run(opts: &EngineOptions, cfg: &Config) -> Result<(), EngineError> {
+    let views = views::Engine::from_config(cfg).map_err(|e| EngineError(e.to_string()))?;
+
+    // Console verbosity: notice by default, -v info, -vv perf, -vvv config, -vvvv debug.
+    let console = match opts.verbose {
+        0 => Level::Notice,
+        1 => Level::Info,
+        2 => Level::Perf,
+        3 => Level::Config,
+        _ => Level::Debug,
+    };
+    log::set_console_level(console);
+
+    let log_dir = match &opts.log_dir {
+        Some(d) => {
+            if !d.is_dir() {
+                fail!(
+                    "The logging directory \"{}\" supplied at the command-line (-l {}) doesn't exist. Shutting down the engine.",
+                    d.display(),
+                    d.display()
+                );
+            }
+            d.clone()
+        }
+        None => {
+            let d = PathBuf::from(&views.default_log_dir);
+            if !d.is_dir() {
+                fail!(
+                    "The logging directory \"{}\" supplied by the configuration (default-log-dir) doesn't exist. Shutting down the engine.",
+                    d.display()
+                );
+            }
+            d
+        }
+    };
+    setup_log_file(&views.logging, &log_dir);
+    crate::notice!("{}", crate::version_line());
+
+    if let Some(p) = &opts.pidfile {
+        if let Err(e) = std::fs::write(p, format!("{}\n", std::process::id())) {
+            fail!("unable to write pid file {}: {e}", p.display());
+        }
+    }
+
+    if opts.test_config {
+        crate::notice!("Configuration provided was successfully loaded. Exiting.");
+        return Ok(());
+    }
+
+    let Some(pcap) = &opts.pcap else {
+        fail!(
+            "no input given: use -r <pcap file or directory> (live capture is not supported yet)"
+        );
+    };
+    let inputs = list_inputs(pcap, opts.recursive)
+        .map_err(|e| EngineError(format!("pcap file '{}': {e}", pcap.display())))?;
+    if let Some(r) = &opts.runmode {
+        if r != "single" {
+            crate::info!("runmode {r}: this build processes captures on one thread");
+        }
+    }
+
+    let mut p = Pipeline::new(opts, cfg, &views, &log_dir)?;
+    for path in &inputs {
+        p.run_file(path, inputs.len() == 1)?;
+    }
+    p.finish()?;
+    crate::notice!(
+        "read {} file{}, {} packets, {} bytes",
+        p.cap.files,
+        if p.cap.files == 1 { "" } else { "s" },
+        p.cap.packets,
+        p.cap.bytes
+    );
+    if let Some(e) = p.io_error {
+        fail!("writing output: {e}");
+    }
+    Ok(())
+}
+
+fn setup_log_file(logging: &views::Logging, log_dir: &Path) {
+    let default_level = Level::from_name(&logging.default_log_level).unwrap_or(Level::Notice);
+    for o in &logging.outputs {
+        if o.kind == "file" && o.enabled {
+            let name = o.filename.as_deref().unwrap_or("suricata.log");
+            let path = if Path::new(name).is_absolute() {
+                PathBuf::from(name)
+            } else {
+                log_dir.join(name)
+            };
+            let level = o
+                .level
+                .as_deref()
+                .and_then(Level::from_name)
+                .unwrap_or(default_level);
+            if let Err(e) = log::open_file(&path, level) {
+                crate::warning!("unable to open log file {}: {e}", path.display());
+            }
+        }
+    }
+}
+
+fn decoder_config(
+    opts: &EngineOptions,
+    views: &views::Engine,
+) -> Result<DecoderConfig, EngineError> {
+    let mut dc = DecoderConfig::default();
+    let ports = |t: &views::TunnelDecoder, key: &str| -> Result<Option<PortSet>, EngineError> {
+        Ok(t.resolve_ports(&views.vars, key)
+            .map_err(|e| EngineError(e.to_string()))?
+            .map(|v| PortSet::new(&v)))
+    };
+    dc.vxlan_enabled = views.decoder.vxlan.enabled;
+    if let Some(p) = ports(&views.decoder.vxlan, "decoder.vxlan.ports")? {
+        dc.vxlan_ports = p;
+    }
+    dc.geneve_enabled = views.decoder.geneve.enabled;
+    if let Some(p) = ports(&views.decoder.geneve, "decoder.geneve.ports")? {
+        dc.geneve_ports = p;
+    }
+    dc.teredo_enabled = views.decoder.teredo.enabled;
+    if let Some(p) = ports(&views.decoder.teredo, "decoder.teredo.ports")? {
+        dc.teredo_ports = p;
+    }
+    // -k wins over pcap-file.checksum-checks.
+    dc.checksum = match opts.checksum {
+        Some(c) => c,
+        None => match views.pcap_file.checksum_checks {
+            views::ChecksumMode::Auto => ChecksumMode::Auto,
+            views::ChecksumMode::Yes => ChecksumMode::All,
+            views::ChecksumMode::No => ChecksumMode::None,
+        },
+    };
+    Ok(dc)
+}
+
+fn flow_config(cfg: &Config, views: &views::Engine) -> FlowConfig {
+    let t = |v: &views::Timeouts| ProtoTimeouts {
+        new: v.new,
+        established: v.established,
+        closed: v.closed,
+        bypassed: v.bypassed,
+        emergency_new: v.emergency_new,
+        emergency_established: v.emergency_established,
+        emergency_closed: v.emergency_closed,
+        emergency_bypassed: v.emergency_bypassed,
+    };
+    let ft = &views.flow_timeouts;
+    FlowConfig {
+        memcap: views.flow.memcap,
+        hash_size: views.flow.hash_size,
+        prealloc: views.flow.prealloc,
+        emergency_recovery: views.flow.emergency_recovery as u32,
+        vlan_use_for_tracking: cfg.get_bool("vlan.use-for-tracking").unwrap_or(true),
+        midstream: cfg.get_bool("stream.midstream").unwrap_or(false),
+        timeouts: FlowTimeouts {
+            default: t(&ft.default),
+            tcp: t(&ft.tcp),
+            udp: t(&ft.udp),
+            icmp: t(&ft.icmp),
+        },
+    }
+}
+
+fn defrag_config(views: &views::Engine) -> Result<DefragConfig, EngineError> {
+    let d = &views.defrag;
+    let mut dc = DefragConfig {
+        memcap: d.memcap,
+        hash_size: d.hash_size,
+        trackers: d.trackers,
+        max_frags: d.max_frags,
+        prealloc: d.prealloc,
+        timeout: d.timeout,
+        default_policy: Policy::Bsd,
+        ..DefragConfig::default()
+    };
+    for (os, addrs) in &views.host_os_policy.policies {
+        for a in addrs {
+            dc.add_host_os_policy(os, a)
+                .map_err(|e| EngineError(format!("host-os-policy: {e}")))?;
+        }
+    }
+    for h in &d.host_config {
+        if let Some(t) = h.timeout {
+            for a in &h.addresses {
+                for part in a.split(',') {
+                    let Some(c) = Cidr::parse(part.trim()) else {
+                        fail!("defrag.host-config.{}: invalid address \"{part}\"", h.name);
+                    };
+                    dc.host_timeouts.push((c, t));
+                }
+            }
+        }
+    }
+    Ok(dc)
+}
+
+impl Pipeline {
+    fn new(
+        opts: &EngineOptions,
+        cfg: &Config,
+        views: &views::Engine,
+        log_dir: &Path,
+    ) -> Result<Pipeline, EngineError> {
+        let dc = decoder_config(opts, views)?;
+        let auto_checksum = (dc.checksum == ChecksumMode::Auto).then_some(AutoChecksum {
+            seen: 0,
+            bad: 0,
+            decided: false,
+        });
+        let mut eve = None;
+        if let Some(e) = views.outputs.eve_logs.iter().find(|e| e.enabled) {
+            if e.filetype != "regular" && e.filetype != "file" {
+                crate::warning!(
+                    "eve-log filetype {} is not supported; writing a regular file",
+                    e.filetype
+                );
+            }
+            let path = if Path::new(&e.filename).is_absolute() {
+                PathBuf::from(&e.filename)
+            } else {
+                log_dir.join(&e.filename)
+            };
+            let writer = EveWriter::create(&path, e.append)
+                .map_err(|err| EngineError(format!("cannot open {}: {err}", path.display())))?;
+            let anomaly = e.anomaly.filter(|a| a.enabled && e.has_type("anomaly"));
+            eve = Some(EveSink {
+                writer,
+                flow: e.has_type("flow"),
+                netflow: e.has_type("netflow"),
+                anomaly_decode: anomaly.is_some_and(|a| a.decode),
+                stats: e.has_type("stats"),
+                stats_totals: e.stats.map(|s| s.totals).unwrap_or(true),
+            });
+        }
+        Ok(Pipeline {
+            decoder: Decoder::new(dc),
+            defrag: Defrag::new(defrag_config(views)?),
+            flows: FlowTable::new(flow_config(cfg, views)),
+            dstats: DecodeStats::default(),
+            eve,
+            j: JsonBuf::new(),
+            pcap_cnt: 0,
+            last_expire: 0,
+            first_ts: None,
+            last_ts: Timestamp::default(),
+            io_error: None,
+            cap: CaptureStats::default(),
+            auto_checksum,
+        })
+    }
+
+    fn run_file(&mut self, path: &Path, only: bool) -> Result<(), EngineError> {
+        let bytes = match FileBytes::open(path) {
+            Ok(b) => b,
+            Err(e) => {
+                let msg = format!("pcap file '{}': {e}", path.display());
+                if only {
+                    return Err(EngineError(msg));
+                }
+                crate::warning!("{msg}");
+                return Ok(());
+            }
+        };
+        let data = bytes.bytes();
+        let mut reader = match CaptureReader::new(data) {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = format!("{}: {e}", path.display());
+                if only {
+                    return Err(EngineError(msg));
+                }
+                crate::warning!("{msg}");
+                return Ok(());
+            }
+        };
+        crate::info!("reading {}", path.display());
+        self.cap.files += 1;
+        let total = data.len() as u64;
+        let mut progress = Progress::new(total);
+        let mut n: u64 = 0;
+        while let Some(raw) = reader.next_packet() {
+            self.packet(&raw);
+            n += 1;
+            if n & 0xfff == 0 {
+                progress.update(reader.bytes_read(), total, n);
+            }
+        }
+        progress.finish();
+        self.cap.bytes += reader.bytes_read();
+        if let Some(stop) = reader.stop_reason() {
+            crate::warning!("{}: {stop}; {} packets read before it", path.display(), n);
+        }
+        Ok(())
+    }
+
+    fn packet(&mut self, raw: &RawPacket<'_>) {
+        self.pcap_cnt += 1;
+        self.cap.packets += 1;
+        if self.first_ts.is_none() {
+            self.first_ts = Some(raw.ts);
+        }
+        if raw.ts > self.last_ts {
+            self.last_ts = raw.ts;
+        }
+        let mut p = Packet::new(raw.data, raw.ts);
+        self.decoder
+            .decode(raw.linktype, raw.data, raw.ts, &mut p, &mut self.dstats);
+        self.track_checksums(&p);
+        self.handle(&p, PktSrc::Wire, 0);
+        // Flow timeouts are checked once per second of packet time.
+        let now = self.last_ts;
+        if now.secs > self.last_expire {
+            self.last_expire = now.secs;
+            self.defrag.timeout(now);
+            let Pipeline {
+                flows,
+                eve,
+                j,
+                io_error,
+                ..
+            } = self;
+            flows.expire(now, &mut |rec| log_flow(eve, j, io_error, &rec, now));
+        }
+    }
+
+    /// Handles one decoded packet (captured, tunnelled or reassembled): defrag, flow,
+    /// anomalies, then the tunnel it carries.
+    fn handle(&mut self, p: &Packet<'_>, src: PktSrc, depth: u8) {
+        self.dstats.count_events(&p.events);
+        let mut flow_id = None;
+        if p.fragment.is_some() {
+            let res = self.defrag.insert(p);
+            let mut events = p.events;
+            for ev in res.events.iter() {
+                if let Some(de) = palisade_decode::DecodeEvent::from_name(ev.name()) {
+                    events.push(de);
+                    self.dstats.count_events(&{
+                        let mut one = palisade_decode::Events::default();
+                        one.push(de);
+                        one
+                    });
+                }
+            }
+            self.log_anomalies(p, &events, None, src);
+            if let Some(re) = res.reassembled {
+                if depth < MAX_PACKET_DEPTH {
+                    let mut inner = Packet::new(&[], p.ts);
+                    inner.vlan = p.vlan;
+                    inner.vlan_count = p.vlan_count;
+                    self.decoder.decode_inner(
+                        re.kind,
+                        re.ip(),
+                        p.ts,
+                        p.tunnel_level,
+                        &mut inner,
+                        &mut self.dstats,
+                    );
+                    self.handle(&inner, PktSrc::Defrag, depth + 1);
+                }
+            }
+            return;
+        }
+        if let Some((h, _dir)) = self.flows.lookup_or_create(p, p.ts) {
+            flow_id = self.flows.get(h).map(|f| f.id);
+        }
+        self.log_anomalies(p, &p.events, flow_id, src);
+        if let Some(t) = p.tunnel {
+            if depth < MAX_PACKET_DEPTH {
+                if let Some(inner_bytes) = p.data.get(t.offset as usize..) {
+                    let mut inner = Packet::new(&[], p.ts);
+                    inner.vlan = p.vlan;
+                    inner.vlan_count = p.vlan_count;
+                    self.decoder.decode_inner(
+                        t.kind,
+                        inner_bytes,
+                        p.ts,
+                        p.tunnel_level.saturating_add(1),
+                        &mut inner,
+                        &mut self.dstats,
+                    );
+                    self.handle(&inner, tunnel_src(t.encap, t.kind), depth + 1);
+                }
+            }
+        }
+    }
+
+    fn log_anomalies(
+        &mut self,
+        p: &Packet<'_>,
+        events: &palisade_decode::Events,
+        flow_id: Option<u64>,
+        src: PktSrc,
+    ) {
+        let Some(eve) = self.eve.as_mut() else { return };
+        if !eve.anomaly_decode || events.is_empty() {
+            return;
+        }
+        let h = PacketHeader::from_packet(p, flow_id, self.pcap_cnt, src);
+        for ev in events.iter() {
+            write_anomaly(&mut self.j, &h, AnomalyKind::Decode, ev.name());
+            if let Err(e) = eve.writer.write(&mut self.j) {
+                self.io_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+
+    fn track_checksums(&mut self, p: &Packet<'_>) {
+        let Some(a) = self.auto_checksum.as_mut() else {
+            return;
+        };
+        if a.decided {
+            return;
+        }
+        a.seen += 1;
+        if p.ip_csum_ok == Some(false) || p.l4_csum_ok == Some(false) {
+            a.bad += 1;
+        }
+        if a.seen >= AUTO_CHECKSUM_SAMPLE {
+            a.decided = true;
+            if a.bad * 100 > a.seen * AUTO_CHECKSUM_BAD_PERCENT {
+                crate::info!(
+                    "{} of the first {} packets had an invalid checksum: checksum validation disabled",
+                    a.bad,
+                    a.seen
+                );
+                let mut dc = *self.decoder.config();
+                dc.checksum = ChecksumMode::None;
+                self.decoder = Decoder::new(dc);
+            }
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), EngineError> {
+        let now = self.last_ts;
+        {
+            let Pipeline {
+                flows,
+                eve,
+                j,
+                io_error,
+                ..
+            } = self;
+            flows.flush_all(&mut |rec| log_flow(eve, j, io_error, &rec, now));
+        }
+        let uptime = match self.first_ts {
+            Some(f) => now.secs.saturating_sub(f.secs),
+            None => 0,
+        };
+        if let Some(eve) = self.eve.as_mut() {
+            if eve.stats && eve.stats_totals {
+                let mut counters: Vec<(&'static str, u64)> = Vec::with_capacity(512);
+                self.dstats.for_each(|k, v| counters.push((k, v)));
+                self.defrag.for_each(|k, v| counters.push((k, v)));
+                self.flows.for_each(|k, v| counters.push((k, v)));
+                write_stats(
+                    &mut self.j,
+                    now,
+                    uptime,
+                    counters.iter().map(|(k, v)| (*k, StatValue::from(*v))),
+                );
+                if let Err(e) = eve.writer.write(&mut self.j) {
+                    self.io_error.get_or_insert(e.to_string());
+                }
+            }
+            if let Err(e) = eve.writer.flush() {
+                self.io_error.get_or_insert(e.to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn log_flow(
+    eve: &mut Option<EveSink>,
+    j: &mut JsonBuf,
+    io_error: &mut Option<String>,
+    rec: &FlowRecord,
+    now: Timestamp,
+) {
+    let Some(eve) = eve.as_mut() else { return };
+    let mut res = Ok(());
+    if eve.netflow {
+        for to_client in [false, true] {
+            if write_netflow(j, rec, now, to_client) {
+                res = res.and(eve.writer.write(j));
+            }
+        }
+    }
+    if eve.flow {
+        write_flow(j, rec, now);
+        res = res.and(eve.writer.write(j));
+    }
+    if let Err(e) = res {
+        io_error.get_or_insert(e.to_string());
+    }
+}
+
+fn tunnel_src(encap: &str, kind: InnerKind) -> PktSrc {
+    match encap {
+        "gre" | "erspan" => PktSrc::DecoderGre,
+        "vxlan" => PktSrc::DecoderVxlan,
+        "geneve" => PktSrc::DecoderGeneve,
+        "teredo" => PktSrc::DecoderTeredo,
+        _ => match kind {
+            InnerKind::Ipv6 => PktSrc::DecoderIpv6,
+            _ => PktSrc::DecoderIpv4,
+        },
+    }
+}
