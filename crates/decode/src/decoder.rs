@@ -77,6 +77,9 @@ pub struct DecoderConfig {
     /// `decoder.max-layers` (default 16): a packet with this many layers is invalid
     /// (`decoder.too_many_layers`).
     pub max_layers: u8,
+    /// Follow IPv4-in-IPv4 (protocol 4 over IPv4). Suricata 7.0.10 does not (the packet
+    /// stays a plain IPv4 packet of protocol 4), hence off by default.
+    pub ipv4_in_ipv4: bool,
     /// Deepest tunnel nesting followed (captured packet = level 0). Suricata has no such
     /// limit beyond its per-packet layer count; this bounds the engine's work.
     pub max_tunnel_depth: u8,
@@ -93,6 +96,7 @@ impl Default for DecoderConfig {
             teredo_ports: PortSet::Any,
             checksum: ChecksumMode::Auto,
             max_layers: 16,
+            ipv4_in_ipv4: false,
             max_tunnel_depth: 16,
         }
     }
@@ -111,6 +115,16 @@ impl Decoder {
 
     pub fn config(&self) -> &DecoderConfig {
         &self.cfg
+    }
+
+    /// Whether Suricata 7.0.10 reads capture files of this link type (it refuses others
+    /// when opening the file: "datalink type N not (yet) supported in module PcapFile").
+    /// [`Decoder::decode`] also decodes DLT_LOOP (108) and Linux SLL2 (276).
+    pub fn suricata_supports_linktype(lt: LinkType) -> bool {
+        matches!(
+            lt.0,
+            0 | 1 | 9 | 12 | 14 | 101 | 104 | 113 | 228 | 229 | 778
+        )
     }
 
     /// Decodes a captured frame. Counts `decoder.pkts`/`bytes`/sizes for the frame, the
@@ -133,15 +147,15 @@ impl Decoder {
             stats,
             trial: false,
             level: 0,
-            vj: false,
         };
         let r = match linktype.0 {
             1 => run.ethernet(pkt, 0, end),
             113 => run.sll(pkt, 0, end),
             276 => run.sll2(pkt, 0, end),
             9 => run.ppp(pkt, 0, end),
-            101 | 12 | 14 | 228 | 229 => run.raw(pkt, 0, end),
-            0 | 108 => run.null(pkt, 0, end),
+            101 | 12 | 14 | 228 | 229 | 778 => run.raw(pkt, 0, end),
+            0 => run.null(pkt, 0, end, false),
+            108 => run.null(pkt, 0, end, true),
             104 => run.chdlc(pkt, 0, end),
             _ => {
                 pkt.invalid = true;
@@ -178,7 +192,6 @@ impl Decoder {
             stats,
             trial: false,
             level,
-            vj: false,
         };
         let r = run.inner(pkt, kind);
         pkt.failed = r.is_err();
@@ -192,8 +205,6 @@ struct Run<'c> {
     /// further tunnels are looked into.
     trial: bool,
     level: u8,
-    /// PPP said "VJ uncompressed TCP": IPv4 protocol 0 carries TCP.
-    vj: bool,
 }
 
 fn ev(pkt: &mut Packet<'_>, e: E) {
@@ -273,7 +284,6 @@ impl Run<'_> {
                 stats: &mut scratch,
                 trial: true,
                 level: self.level + 1,
-                vj: false,
             };
             let r = run.inner(&mut inner, kind);
             r.is_ok() && !(strict && inner.invalid)
@@ -347,7 +357,9 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn null(&mut self, pkt: &mut Packet<'_>, s: usize, e: usize) -> R {
+    /// BSD loopback. DLT_NULL's family is in the capturing host's order, which Suricata
+    /// reads as its own (little-endian on the hosts it runs on); DLT_LOOP's is big-endian.
+    fn null(&mut self, pkt: &mut Packet<'_>, s: usize, e: usize, big_endian: bool) -> R {
         self.stats.null += 1;
         let Ok(h) = null::NullHeader::new_checked(sub(pkt, s, e)) else {
             inv(pkt, E::LtnullPktTooSmall);
@@ -357,11 +369,16 @@ impl Run<'_> {
             return Err(());
         }
         let body = s + null::HEADER_LEN;
-        match h.family() {
+        let family = if big_endian {
+            h.family_be()
+        } else {
+            h.family_le()
+        };
+        match family {
             null::Family::Ipv4 => self.ipv4(pkt, body, e.min(body + 65535)),
             null::Family::Ipv6 => self.ipv6(pkt, body, e.min(body + 65535)),
             null::Family::Unknown => {
-                inv(pkt, E::LtnullUnsupportedType);
+                ev(pkt, E::LtnullUnsupportedType);
                 Err(())
             }
         }
@@ -687,11 +704,10 @@ impl Run<'_> {
                     inv(pkt, E::PppVjuPktTooSmall);
                     return Err(());
                 }
+                // The IPv4 header is decoded; Suricata 7.0.10 does not go on to the TCP
+                // header carried as protocol 0.
                 if sub(pkt, d, e).first().map(|b| b >> 4) == Some(4) {
-                    self.vj = true;
-                    let r = self.ipv4(pkt, d, e.min(d + 65535));
-                    self.vj = false;
-                    r
+                    self.ipv4(pkt, d, e.min(d + 65535))
                 } else {
                     Err(())
                 }
@@ -811,12 +827,9 @@ impl Run<'_> {
                 pkt.l4 = L4::Other;
                 self.tunnel(pkt, InnerKind::Ipv6, l4s, l4e, "ipv6_in_ipv4", false);
             }
-            4 => {
+            4 if self.cfg.ipv4_in_ipv4 => {
                 pkt.l4 = L4::Other;
                 self.tunnel(pkt, InnerKind::Ipv4, l4s, l4e, "ipv4_in_ipv4", false);
-            }
-            0 if self.vj => {
-                let _ = self.tcp(pkt, l4s, l4e);
             }
             58 => inv(pkt, E::Ipv4Icmpv6),
             _ => pkt.l4 = L4::Other,
@@ -827,6 +840,10 @@ impl Run<'_> {
     /// Walks IPv4 options. `Err` when an option length is impossible (the header is then
     /// not decoded further, as in Suricata).
     fn ipv4_options(&mut self, pkt: &mut Packet<'_>, opts: &[u8]) -> R {
+        // Options are expected to fill whole 8-byte units.
+        if opts.len() & 7 != 0 {
+            ev(pkt, E::Ipv4OptPadRequired);
+        }
         let mut off = 0usize;
         let mut seen: u16 = 0;
         while off < opts.len() {
@@ -1351,22 +1368,22 @@ impl Run<'_> {
             return false;
         }
         self.stats.vxlan += 1;
+        // Suricata skips the inner Ethernet header and decodes what it carries (the inner
+        // Ethernet layer is not counted).
         let inner = v.payload();
         let etype = u16::from_be_bytes([inner[12], inner[13]]);
-        match etype {
-            ethertype::IPV4 | ethertype::IPV6 | ethertype::VLAN | ethertype::QINQ => {
-                self.tunnel(
-                    pkt,
-                    InnerKind::Ethernet,
-                    s + vxlan::HEADER_LEN,
-                    e,
-                    "vxlan",
-                    false,
-                );
+        let kind = match etype {
+            ethertype::IPV4 => InnerKind::Ipv4,
+            ethertype::IPV6 => InnerKind::Ipv6,
+            ethertype::VLAN => InnerKind::Vlan,
+            ethertype::ARP => return true,
+            _ => {
+                inv(pkt, E::VxlanUnknownPayloadType);
+                return true;
             }
-            ethertype::ARP => {}
-            _ => inv(pkt, E::VxlanUnknownPayloadType),
-        }
+        };
+        let body = s + vxlan::HEADER_LEN + ethernet::HEADER_LEN;
+        self.tunnel(pkt, kind, body, e, "vxlan", false);
         true
     }
 
@@ -1768,8 +1785,9 @@ fn validate_ipv4_option(pkt: &mut Packet<'_>, kind: u8, opt: &[u8]) -> bool {
                     return malformed(pkt);
                 }
                 match ttype {
+                    // Tag 7 has no alignment octet; the others must have it zero.
                     1 | 2 | 5 | 6 | 7 => {
-                        if tlen < 4 || opt[off + 2] != 0 {
+                        if tlen < 4 || (ttype != 7 && opt[off + 2] != 0) {
                             return malformed(pkt);
                         }
                     }

@@ -1,4 +1,5 @@
-//! BSD loopback (DLT_NULL / DLT_LOOP) headers: a 4-byte address family.
+//! BSD loopback (DLT_NULL / DLT_LOOP) headers: a 4-byte address family, in the capturing
+//! host's byte order for DLT_NULL and big-endian for DLT_LOOP.
 
 use crate::wire::{need, Error};
 
@@ -17,6 +18,14 @@ pub enum Family {
     Unknown,
 }
 
+fn family_of(v: u32) -> Family {
+    match v {
+        AF_INET => Family::Ipv4,
+        AF_INET6_BSD | AF_INET6_FREEBSD | AF_INET6_DARWIN => Family::Ipv6,
+        _ => Family::Unknown,
+    }
+}
+
 /// A checked view of a loopback header.
 #[derive(Clone, Copy, Debug)]
 pub struct NullHeader<'a> {
@@ -28,19 +37,21 @@ impl<'a> NullHeader<'a> {
         need(buf, HEADER_LEN)?;
         Ok(NullHeader { buf })
     }
-    /// The family field read in the capturing host's order (DLT_NULL): pcap files written
-    /// on either kind of host occur, so both byte orders are tried; DLT_LOOP is always
-    /// big-endian, which the same rule covers.
-    pub fn family(&self) -> Family {
-        let b = [self.buf[0], self.buf[1], self.buf[2], self.buf[3]];
-        for v in [u32::from_le_bytes(b), u32::from_be_bytes(b)] {
-            match v {
-                AF_INET => return Family::Ipv4,
-                AF_INET6_BSD | AF_INET6_FREEBSD | AF_INET6_DARWIN => return Family::Ipv6,
-                _ => {}
-            }
-        }
-        Family::Unknown
+    /// The raw family field, little-endian.
+    pub fn raw_le(&self) -> u32 {
+        u32::from_le_bytes([self.buf[0], self.buf[1], self.buf[2], self.buf[3]])
+    }
+    /// The raw family field, big-endian.
+    pub fn raw_be(&self) -> u32 {
+        u32::from_be_bytes([self.buf[0], self.buf[1], self.buf[2], self.buf[3]])
+    }
+    /// The family read little-endian (DLT_NULL written on a little-endian host).
+    pub fn family_le(&self) -> Family {
+        family_of(self.raw_le())
+    }
+    /// The family read big-endian (DLT_LOOP, or DLT_NULL from a big-endian host).
+    pub fn family_be(&self) -> Family {
+        family_of(self.raw_be())
     }
     pub fn payload(&self) -> &'a [u8] {
         &self.buf[HEADER_LEN..]
@@ -55,15 +66,16 @@ mod tests {
     fn both_orders() {
         let le = [2, 0, 0, 0];
         let be = [0, 0, 0, 2];
-        let v6 = [0, 0, 0, 30];
+        let v6 = [30, 0, 0, 0];
         let bad = [7, 0, 0, 0];
-        assert_eq!(NullHeader::new_checked(&le).unwrap().family(), Family::Ipv4);
-        assert_eq!(NullHeader::new_checked(&be).unwrap().family(), Family::Ipv4);
-        assert_eq!(NullHeader::new_checked(&v6).unwrap().family(), Family::Ipv6);
-        assert_eq!(
-            NullHeader::new_checked(&bad).unwrap().family(),
-            Family::Unknown
-        );
+        fn h(b: &[u8; 4]) -> NullHeader<'_> {
+            NullHeader::new_checked(&b[..]).unwrap()
+        }
+        assert_eq!(h(&le).family_le(), Family::Ipv4);
+        assert_eq!(h(&le).family_be(), Family::Unknown);
+        assert_eq!(h(&be).family_be(), Family::Ipv4);
+        assert_eq!(h(&v6).family_le(), Family::Ipv6);
+        assert_eq!(h(&bad).family_le(), Family::Unknown);
         assert!(NullHeader::new_checked(&le[..3]).is_err());
     }
 }

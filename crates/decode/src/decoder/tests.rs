@@ -323,17 +323,20 @@ fn other_link_types() {
     sll2.extend(&ip);
     let (p, _) = run(276, &sll2);
     assert!(p.ip.is_some());
-    // BSD loopback, both byte orders, and IPv6 families
-    for fam in [[2u8, 0, 0, 0], [0, 0, 0, 2]] {
+    // BSD loopback: DLT_NULL little-endian (as Suricata on x86), DLT_LOOP big-endian
+    for (lt, fam) in [(0, [2u8, 0, 0, 0]), (108, [0, 0, 0, 2])] {
         let mut f = fam.to_vec();
         f.extend(&ip);
-        let (p, s) = run(0, &f);
+        let (p, s) = run(lt, &f);
         assert!(p.ip.is_some(), "{fam:?}");
         assert_eq!(s.null, 1);
     }
+    let mut f = vec![0, 0, 0, 2];
+    f.extend(&ip);
+    assert_eq!(evs(&run(0, &f).0), vec!["ltnull.unsupported_type"]);
     let mut f = vec![30, 0, 0, 0];
     f.extend(ip6(59, b""));
-    let (p, _) = run(108, &f);
+    let (p, _) = run(0, &f);
     assert_eq!(p.ip.unwrap().version, 6);
     let (p, _) = run(0, &[9, 0, 0, 0, 1]);
     assert_eq!(evs(&p), vec!["ltnull.unsupported_type"]);
@@ -439,19 +442,37 @@ fn ipv4_options() {
     assert_eq!(evs(&p), vec!["ipv4.opt_malformed"]);
     assert!(p.invalid && p.ip.is_some());
     // unknown option 0x9e, len 4
-    let (p, _) = run(ETH, &eth(0x0800, &ip4_full(17, &udp_, &[0x9e, 4, 0, 0], 0)));
+    let (p, _) = run(
+        ETH,
+        &eth(
+            0x0800,
+            &ip4_full(17, &udp_, &[0x9e, 4, 0, 0, 0, 0, 0, 0], 0),
+        ),
+    );
     assert_eq!(evs(&p), vec!["ipv4.opt_invalid"]);
     // two router alerts
     let ra = [0x94, 4, 0, 0, 0x94, 4, 0, 0];
     let (p, _) = run(ETH, &eth(0x0800, &ip4_full(17, &udp_, &ra, 0)));
     assert_eq!(evs(&p), vec!["ipv4.opt_duplicate"]);
     // option length past the options: the header is refused
-    let (p, s) = run(ETH, &eth(0x0800, &ip4_full(17, &udp_, &[0x94, 9, 0, 0], 0)));
+    let (p, s) = run(
+        ETH,
+        &eth(
+            0x0800,
+            &ip4_full(17, &udp_, &[0x94, 9, 0, 0, 0, 0, 0, 0], 0),
+        ),
+    );
     assert_eq!(evs(&p), vec!["ipv4.opt_invalid_len"]);
     assert!(p.ip.is_none() && p.l4 == L4::None);
     assert_eq!(s.udp, 0);
-    // NOP NOP NOP then a lone option byte: EOL required
-    let (p, _) = run(ETH, &eth(0x0800, &ip4_full(17, &udp_, &[1, 1, 1, 0x94], 0)));
+    // NOPs then a lone option byte: EOL required
+    let (p, _) = run(
+        ETH,
+        &eth(
+            0x0800,
+            &ip4_full(17, &udp_, &[1, 1, 1, 1, 1, 1, 1, 0x94], 0),
+        ),
+    );
     assert_eq!(evs(&p), vec!["ipv4.opt_eol_required"]);
     // timestamp option with a bad pointer
     let ts = [0x44, 8, 6, 0, 0, 0, 0, 0];
@@ -708,13 +729,14 @@ fn vxlan_tunnel() {
     let frame = eth(0x0800, &ip4(17, &udp(5555, 4789, &vx)));
     let (p, mut s) = run(ETH, &frame);
     let t = p.tunnel.unwrap();
-    assert_eq!((t.kind, t.encap), (InnerKind::Ethernet, "vxlan"));
-    assert_eq!(t.offset as usize, 14 + 20 + 8 + 8);
+    // the inner Ethernet header is skipped, as Suricata does
+    assert_eq!((t.kind, t.encap), (InnerKind::Ipv4, "vxlan"));
+    assert_eq!(t.offset as usize, 14 + 20 + 8 + 8 + 14);
     assert_eq!(s.vxlan, 1);
     assert_eq!((s.ethernet, s.ipv4, s.tcp), (1, 1, 0)); // inner not counted yet
     let i = inner(&p, &mut s);
     assert!(!i.failed && matches!(i.l4, L4::Tcp(_)));
-    assert_eq!((s.ethernet, s.ipv4, s.tcp), (2, 2, 1));
+    assert_eq!((s.ethernet, s.ipv4, s.tcp), (1, 2, 1));
     // not on the configured port
     let frame = eth(0x0800, &ip4(17, &udp(4789, 5555, &vx)));
     let (p, s) = run(ETH, &frame);
@@ -855,7 +877,15 @@ fn ip_in_ip_tunnels() {
         p.tunnel.map(|t| (t.kind, t.offset)),
         Some((InnerKind::Ipv6, 34))
     );
-    let (p, _) = run(ETH, &eth(0x0800, &ip4(4, &ip4(17, &udp(1, 2, b"")))));
+    // 4in4: not followed unless configured (Suricata 7.0.10 does not)
+    let f = eth(0x0800, &ip4(4, &ip4(17, &udp(1, 2, b""))));
+    let (p, _) = run(ETH, &f);
+    assert!(p.tunnel.is_none() && p.l4 == L4::Other);
+    let cfg = DecoderConfig {
+        ipv4_in_ipv4: true,
+        ..DecoderConfig::default()
+    };
+    let (p, _) = run_cfg(cfg, ETH, &f);
     assert_eq!(p.tunnel.map(|t| t.kind), Some(InnerKind::Ipv4));
     // 6in6 whose inner packet is truncated: no tunnel, inner layer still counted
     let mut inner6 = ip6(59, b"");
