@@ -37,6 +37,24 @@
 //! 151/152, 157/158). ESP flows are one-directional and keyed on the SPI. The key is
 //! computed here from the decoded headers (`Packet::l4`), not from `Packet::sp/dp`.
 //!
+//! # When flows end (Suricata 7.0.10 reading a pcap file)
+//!
+//! Checked on captures from /work/shared/pcaps: Suricata's flow manager follows the
+//! slowest thread's packet clock, which does not advance during a pcap run, so it
+//! times nothing out (`flow.mgr.flows_timeout` stays 0 on short captures). Flows end
+//! when a later packet of the same tuple finds them timed out (reason "timeout",
+//! `flow.wrk.flows_evicted`; a new flow starts), on TCP port reuse, when evicted for
+//! room in emergency mode ("forced"), or at shutdown ("shutdown"). That is the default
+//! here ([`FlowConfig::manager_timeouts`] off). The flow's `end` never moves back when
+//! capture time does.
+//!
+//! The EVE `timestamp` of a flow record is Suricata's clock when it logs the flow: the
+//! time of the packet that ended it ([`FlowRecord::ended_at`]) and, for flows logged at
+//! shutdown, the time of the last packet read with `--runmode single` (with the default
+//! autofp runmode it depends on thread scheduling). Against
+//! `ntop_nDPI__tests_cfgs_default_pcap_ipsec_isakmp_esp.pcap` (834 packets, time going
+//! back and forth) this gives Suricata's 63 flows with identical counters.
+//!
 //! # Counted bytes
 //!
 //! Suricata adds `GET_PKT_LEN(p)` per packet: the captured frame length for a packet
@@ -222,6 +240,13 @@ pub struct FlowConfig {
     pub vlan_use_for_tracking: bool,
     /// `stream.midstream`: TCP sessions may start on a non-SYN packet.
     pub midstream: bool,
+    /// Let [`FlowTable::expire`] time flows out (the flow manager's job). Off by
+    /// default, which reproduces Suricata 7.0.10 reading a pcap file: its flow manager
+    /// follows the slowest thread's packet clock, which in practice does not advance
+    /// during the run, so flows end only when a packet of the same tuple finds them
+    /// timed out (`flow.wrk.flows_evicted`), on TCP port reuse, when evicted for room
+    /// in emergency mode, or at shutdown. Turn it on for live capture.
+    pub manager_timeouts: bool,
     pub timeouts: FlowTimeouts,
 }
 
@@ -234,6 +259,7 @@ impl Default for FlowConfig {
             emergency_recovery: 30,
             vlan_use_for_tracking: true,
             midstream: false,
+            manager_timeouts: false,
             timeouts: FlowTimeouts::default(),
         }
     }
@@ -477,6 +503,12 @@ pub struct FlowRecord {
     pub reason: EndReason,
     /// Ended while the engine was in emergency mode (EVE `flow.emergency: true`).
     pub emergency: bool,
+    /// Packet time at which the flow was ended: the time of the packet whose lookup
+    /// ended it, or the time given to [`FlowTable::expire`]; `None` for
+    /// [`FlowTable::flush_all`]. Suricata prints its clock at logging time as the
+    /// record's `timestamp`: use this, and for shutdown records the time of the last
+    /// packet read (Suricata `--runmode single`; see the crate docs).
+    pub ended_at: Option<Timestamp>,
 }
 
 /// Handle of a live flow in a [`FlowTable`]; stale once the flow ended.
@@ -595,7 +627,9 @@ fn classify(pkt: &Packet, vlan_tracking: bool) -> Option<Tuple> {
             if icmpv4_is_error(ic.itype) {
                 t.icmpv4_error = true;
                 let e = ic.embedded?;
-                if ic.itype != 3 || !matches!(e.proto, 6 | 17) {
+                // Suricata's ICMPV4_DEST_UNREACH_IS_VALID: an unreachable whose embedded
+                // TCP or UDP header is complete.
+                if ic.itype != 3 || !matches!(e.proto, 6 | 17) || !pkt.icmp_emb_l4_complete {
                     return None;
                 }
                 t.kind = Lookup::Embedded;
@@ -805,11 +839,11 @@ impl FlowTable {
                     None => (true, false),
                 };
             if timed_out {
-                self.end_flow(idx, EndReason::Timeout, self.emergency);
+                self.end_flow(idx, EndReason::Timeout, self.emergency, Some(ts));
                 self.counters.wrk_flows_evicted += 1;
             } else if reuse {
                 self.counters.tcp_reuse += 1;
-                self.end_flow(idx, EndReason::Timeout, false);
+                self.end_flow(idx, EndReason::Timeout, false, Some(ts));
             } else {
                 let gen = self.slots[idx as usize].gen;
                 let dir = self.update(idx, &t, pkt, ts);
@@ -825,7 +859,7 @@ impl FlowTable {
                 return None;
             }
         }
-        let idx = self.alloc(now)?;
+        let idx = self.alloc(ts)?;
         self.seq += 1;
         let (icmp_type, icmp_code, ctype) = t.icmp.unwrap_or((0, 0, 0));
         let (sp, dp) = if matches!(t.proto, 6 | 17 | 132) {
@@ -946,6 +980,7 @@ impl FlowTable {
             }
         }
         f.ttl_update(dir, t.ttl);
+        // Never moves back when the capture goes back in time (as Suricata's).
         if ts > f.last {
             f.last = ts;
         }
@@ -973,7 +1008,8 @@ impl FlowTable {
     }
 
     /// Gets a slot for a new flow, following Suricata's spare pool / memcap logic.
-    fn alloc(&mut self, now: u64) -> Option<u32> {
+    fn alloc(&mut self, ts: Timestamp) -> Option<u32> {
+        let now = ts.secs;
         let mut have = false;
         if self.local_spare > 0 {
             self.local_spare -= 1;
@@ -1002,7 +1038,7 @@ impl FlowTable {
                     self.emergency = true;
                     self.counters.emerg_mode_entered += 1;
                 }
-                return self.get_used();
+                return self.get_used(ts);
             }
             self.allocated += 1;
         }
@@ -1018,7 +1054,7 @@ impl FlowTable {
     }
 
     /// Suricata's `FlowGetUsedFlow`: evict some live flow to reuse its memory.
-    fn get_used(&mut self) -> Option<u32> {
+    fn get_used(&mut self, now: Timestamp) -> Option<u32> {
         let n = self.slots.len();
         self.get_used_cursor = self.get_used_cursor.wrapping_add(GET_USED_TRIES as usize);
         let mut tried = 0u64;
@@ -1029,7 +1065,7 @@ impl FlowTable {
                 if self.slots[i].flow.is_some() {
                     self.counters.get_used += 1;
                     self.counters.get_used_eval += tried;
-                    self.end_flow(i as u32, EndReason::Forced, true);
+                    self.end_flow(i as u32, EndReason::Forced, true, Some(now));
                     // The evicted flow's memory is reused at once: take it back from
                     // the spare pool it was returned to.
                     self.spare = self.spare.saturating_sub(1);
@@ -1045,7 +1081,7 @@ impl FlowTable {
     }
 
     /// Ends a live flow: removes it, counts it and queues its record.
-    fn end_flow(&mut self, idx: u32, reason: EndReason, emergency: bool) {
+    fn end_flow(&mut self, idx: u32, reason: EndReason, emergency: bool, at: Option<Timestamp>) {
         let Some(slot) = self.slots.get_mut(idx as usize) else {
             return;
         };
@@ -1065,6 +1101,7 @@ impl FlowTable {
             flow,
             reason,
             emergency,
+            ended_at: at,
         });
     }
 
@@ -1081,11 +1118,12 @@ impl FlowTable {
         }
     }
 
-    /// Times flows out; call with every packet's time (or at least once per second of
-    /// packet time). Queued records (flows ended during lookups) are handed out first.
-    /// The timeout scan runs once per second of packet time and looks at a bounded
-    /// number of flows per run (all of them in emergency mode); it also keeps the spare
-    /// pool at `prealloc` and leaves emergency mode when enough flows are free again.
+    /// Hands out the records of flows ended during lookups, and does the flow manager's
+    /// periodic work; call it with every packet's time (or at least once per second of
+    /// packet time). Once per second of packet time it keeps the spare pool at
+    /// `prealloc`, leaves emergency mode when enough flows are free again and, when
+    /// [`FlowConfig::manager_timeouts`] is on, times flows out: a bounded number of
+    /// flows per run (all of them in emergency mode).
     pub fn expire(&mut self, now: Timestamp, out: &mut impl FnMut(FlowRecord)) {
         self.drain(out);
         if self.last_check == Some(now.secs) {
@@ -1093,7 +1131,9 @@ impl FlowTable {
         }
         self.last_check = Some(now.secs);
         let n = self.slots.len();
-        let budget = if self.emergency {
+        let budget = if !self.cfg.manager_timeouts {
+            0
+        } else if self.emergency {
             n
         } else {
             (self.cfg.hash_size as usize / 10).max(4096).min(n)
@@ -1112,7 +1152,7 @@ impl FlowTable {
             self.counters.mgr_flows_checked += 1;
             if self.timed_out_mgr(f, now.secs) {
                 self.counters.mgr_flows_timeout += 1;
-                self.end_flow(i as u32, EndReason::Timeout, self.emergency);
+                self.end_flow(i as u32, EndReason::Timeout, self.emergency, Some(now));
                 ended += 1;
             } else {
                 self.counters.mgr_flows_notimeout += 1;
@@ -1157,7 +1197,7 @@ impl FlowTable {
         self.drain(out);
         for i in 0..self.slots.len() {
             if self.slots[i].flow.is_some() {
-                self.end_flow(i as u32, EndReason::Shutdown, false);
+                self.end_flow(i as u32, EndReason::Shutdown, false, None);
                 self.drain(out);
             }
         }

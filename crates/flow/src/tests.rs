@@ -72,6 +72,14 @@ fn table() -> FlowTable {
     FlowTable::new(FlowConfig::default())
 }
 
+/// A table whose `expire` times flows out (live-capture behaviour).
+fn table_mgr() -> FlowTable {
+    FlowTable::new(FlowConfig {
+        manager_timeouts: true,
+        ..FlowConfig::default()
+    })
+}
+
 fn collect(t: &mut FlowTable, now: u64) -> Vec<FlowRecord> {
     let mut v = Vec::new();
     t.expire(ts(now), &mut |r| v.push(r));
@@ -220,6 +228,9 @@ fn icmp_error_goes_to_embedded_flow() {
             dp: 53,
         }),
     });
+    // without the complete embedded UDP header, Suricata does not key on it
+    assert!(t.lookup_or_create(&e, ts(2)).is_none());
+    e.icmp_emb_l4_complete = true;
     let (he, de) = t.lookup_or_create(&e, ts(2)).unwrap();
     assert_eq!(he, hu);
     assert_eq!(
@@ -338,7 +349,7 @@ fn esp_flows_are_one_way_by_spi() {
 
 #[test]
 fn udp_timeouts_new_and_established() {
-    let mut t = table();
+    let mut t = table_mgr();
     t.lookup_or_create(&udp(A, 1, B, 2, 100), ts(100)).unwrap();
     // new: 30 s; timed out only once strictly past.
     assert!(collect(&mut t, 130).is_empty());
@@ -358,6 +369,28 @@ fn udp_timeouts_new_and_established() {
 }
 
 #[test]
+fn offline_default_expire_does_not_time_out() {
+    let mut t = table();
+    t.lookup_or_create(&udp(A, 1, B, 2, 0), ts(0)).unwrap();
+    assert!(collect(&mut t, 10_000).is_empty());
+    assert_eq!(t.len(), 1);
+    let r = flush(&mut t);
+    assert_eq!(r[0].reason, EndReason::Shutdown);
+    assert_eq!(r[0].ended_at, None);
+}
+
+#[test]
+fn last_seen_never_goes_back() {
+    // Checked against Suricata 7.0.10 on a capture whose time goes backwards: the
+    // earlier packets are counted, the flow's end stays the latest time.
+    let mut t = table();
+    let (h, _) = t.lookup_or_create(&udp(A, 1, B, 2, 100), ts(100)).unwrap();
+    t.lookup_or_create(&udp(A, 1, B, 2, 90), ts(90)).unwrap();
+    let f = t.get(h).unwrap();
+    assert_eq!((f.last, f.pkts_toserver), (ts(100), 2));
+}
+
+#[test]
 fn timed_out_flow_replaced_on_lookup() {
     let mut t = table();
     let (h1, _) = t.lookup_or_create(&udp(A, 1, B, 2, 0), ts(0)).unwrap();
@@ -370,6 +403,7 @@ fn timed_out_flow_replaced_on_lookup() {
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].flow.id, id1);
     assert_eq!(r[0].reason, EndReason::Timeout);
+    assert_eq!(r[0].ended_at, Some(ts(100)));
 }
 
 #[test]
@@ -417,6 +451,7 @@ fn tiny(max_flows: u64, prealloc: u32) -> FlowTable {
         memcap: hash_size as u64 * HASH_ROW_COST + max_flows * FLOW_MEM_COST,
         hash_size,
         prealloc,
+        manager_timeouts: true,
         ..FlowConfig::default()
     })
 }

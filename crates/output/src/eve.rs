@@ -143,6 +143,13 @@ fn flow_header(j: &mut JsonBuf, rec: &FlowRecord, now: Timestamp, event_type: &s
     set_proto(j, f.proto);
 }
 
+/// `age` as Suricata prints it: the difference of the seconds as a 32-bit signed value
+/// written as unsigned (a capture going back in time gives a huge number, as there).
+fn age(f: &palisade_flow::Flow) -> u64 {
+    let d = (f.last.secs as i64).wrapping_sub(f.start.secs as i64) as i32;
+    d as i64 as u64
+}
+
 fn app_proto_or_unknown(s: &str) -> &str {
     if s.is_empty() {
         "unknown"
@@ -186,7 +193,7 @@ pub fn write_flow(j: &mut JsonBuf, rec: &FlowRecord, now: Timestamp) {
     j.set_u64("bytes_toclient", f.bytes_toclient);
     j.set_ts("start", f.start);
     j.set_ts("end", f.last);
-    j.set_u64("age", f.last.secs.saturating_sub(f.start.secs));
+    j.set_u64("age", age(f));
     if rec.emergency {
         j.set_bool("emergency", true);
     }
@@ -265,7 +272,7 @@ pub fn write_netflow(j: &mut JsonBuf, rec: &FlowRecord, now: Timestamp, to_clien
     j.set_u64("bytes", bytes);
     j.set_ts("start", f.start);
     j.set_ts("end", f.last);
-    j.set_u64("age", f.last.secs.saturating_sub(f.start.secs));
+    j.set_u64("age", age(f));
     if to_client {
         j.set_u64("min_ttl", f.min_ttl_toclient as u64);
         j.set_u64("max_ttl", f.max_ttl_toclient as u64);
