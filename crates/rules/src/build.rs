@@ -65,12 +65,30 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
         keyword: None,
         reason: format!("invalid action \"{}\"", h(0)),
     })?;
-    let proto = header::parse_protocol(h(1), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
-    let src = header::parse_address(h(2), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
-    let sp = header::parse_ports(h(3), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
-    let direction = header::parse_direction(h(4)).map_err(|r| Failure { keyword: None, reason: r })?;
-    let dst = header::parse_address(h(5), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
-    let dp = header::parse_ports(h(6), ctx).map_err(|r| Failure { keyword: None, reason: r })?;
+    let proto = header::parse_protocol(h(1), ctx).map_err(|r| Failure {
+        keyword: None,
+        reason: r,
+    })?;
+    let src = header::parse_address(h(2), ctx).map_err(|r| Failure {
+        keyword: None,
+        reason: r,
+    })?;
+    let sp = header::parse_ports(h(3), ctx).map_err(|r| Failure {
+        keyword: None,
+        reason: r,
+    })?;
+    let direction = header::parse_direction(h(4)).map_err(|r| Failure {
+        keyword: None,
+        reason: r,
+    })?;
+    let dst = header::parse_address(h(5), ctx).map_err(|r| Failure {
+        keyword: None,
+        reason: r,
+    })?;
+    let dp = header::parse_ports(h(6), ctx).map_err(|r| Failure {
+        keyword: None,
+        reason: r,
+    })?;
 
     let mut rule = Rule {
         action,
@@ -120,23 +138,85 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
         let name = kw.name;
         // Value presence.
         match (kw.arg, ro.value) {
-            (Arg::None, Some(_)) => return fail(name, format!("unexpected option to {name} keyword")),
-            (Arg::Required, None) => {
-                return fail(name, format!("invalid formatting or malformed option to {name} keyword"))
+            (Arg::None, Some(_)) => {
+                return fail(name, format!("unexpected option to {name} keyword"))
             }
-            (Arg::Required, Some(v)) if v.is_empty() => {
-                return fail(name, format!("invalid formatting or malformed option to {name} keyword"))
+            (Arg::Required, None) => {
+                return fail(
+                    name,
+                    format!("invalid formatting or malformed option to {name} keyword"),
+                )
+            }
+            (Arg::Required, Some("")) => {
+                return fail(
+                    name,
+                    format!("invalid formatting or malformed option to {name} keyword"),
+                )
             }
             _ => {}
         }
         // App-layer requirement.
+        if !kw.app.is_empty() && rule.proto == Protocol::TcpPkt {
+            return fail(name, "Signature combines packet specific matches with stream / state matching by matching on app layer proto");
+        }
+        if let Class::Sticky(b) = kw.class {
+            let need = match b {
+                "tcp.hdr" => Some(Protocol::Tcp),
+                "udp.hdr" => Some(Protocol::Udp),
+                "icmpv4.hdr" | "icmpv6.hdr" => Some(Protocol::Icmp),
+                _ => None,
+            };
+            if let Some(need) = need {
+                let ok = match &rule.proto {
+                    Protocol::Ip | Protocol::PktHdr => true,
+                    Protocol::Tcp | Protocol::TcpPkt | Protocol::TcpStream => need == Protocol::Tcp,
+                    Protocol::App(_) => need == Protocol::Tcp || need == Protocol::Udp,
+                    p => *p == need,
+                };
+                if !ok {
+                    return fail(
+                        name,
+                        format!("{name} can't be used with protocol {}", rule.proto),
+                    );
+                }
+            }
+            if b == "base64_data" && !rule.options.iter().any(|o| o.keyword == "base64_decode") {
+                return fail(
+                    name,
+                    "\"base64_data\" keyword seen without preceding base64_decode.",
+                );
+            }
+        }
+        if name == "app-layer-protocol"
+            && rule
+                .options
+                .iter()
+                .any(|o| o.keyword == "app-layer-protocol")
+        {
+            let negated =
+                |v: Option<&str>| v.map(|x| x.trim_start().starts_with('!')).unwrap_or(false);
+            let prev_all_neg = rule
+                .options
+                .iter()
+                .filter(|o| o.keyword == "app-layer-protocol")
+                .all(|o| negated(o.raw.as_deref()));
+            if !(prev_all_neg && negated(ro.value)) {
+                return fail(name, "can't mix positive app-layer-protocol match with negated match or match for 'failed'.");
+            }
+        }
         if let Some(first) = kw.app.first() {
             if !ctx.app_layer_enabled(first) && kw.app.iter().all(|a| !ctx.app_layer_enabled(a)) {
-                return fail(name, format!("disabled alproto {first}, rule can never match"));
+                return fail(
+                    name,
+                    format!("disabled alproto {first}, rule can never match"),
+                );
             }
             match &st.app_proto {
                 Some(cur) if !app_compatible(cur, kw.app) => {
-                    return fail(name, format!("can't set rule app proto to {first}: already set to {cur}"));
+                    return fail(
+                        name,
+                        format!("can't set rule app proto to {first}: already set to {cur}"),
+                    );
                 }
                 Some(_) => {}
                 None => st.app_proto = Some(first.to_string()),
@@ -254,17 +334,31 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
                 }
                 // Last content of the payload buffer moves into `buffer`.
                 let Some(pi) = rule.buffers.iter().position(|b| b.buffer == "payload") else {
-                    return fail(name, format!("\"{name}\" keyword found inside the rule without a content context"));
+                    return fail(
+                        name,
+                        format!(
+                            "\"{name}\" keyword found inside the rule without a content context"
+                        ),
+                    );
                 };
-                let last_is_content = matches!(rule.buffers[pi].matches.last(), Some(Match::Content(_)));
+                let last_is_content =
+                    matches!(rule.buffers[pi].matches.last(), Some(Match::Content(_)));
                 if !last_is_content {
-                    return fail(name, format!("\"{name}\" keyword found inside the rule without a content context"));
+                    return fail(
+                        name,
+                        format!(
+                            "\"{name}\" keyword found inside the rule without a content context"
+                        ),
+                    );
                 }
                 let Some(Match::Content(c)) = rule.buffers[pi].matches.pop() else {
                     return fail(name, "internal: content expected");
                 };
                 if c.rawbytes {
-                    return fail(name, format!("\"rawbytes\" cannot be combined with \"{name}\""));
+                    return fail(
+                        name,
+                        format!("\"rawbytes\" cannot be combined with \"{name}\""),
+                    );
                 }
                 let b = buffer_for(&mut rule.buffers, buffer);
                 if let Some(buf) = rule.buffers.get_mut(b) {
@@ -305,7 +399,7 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
             }
             Class::Payload => {
                 let v = value.clone();
-                add_payload(&mut rule, &mut st, name, idx, &v)?;
+                add_payload(&mut rule, &mut st, ctx, name, idx, &v)?;
             }
             Class::Other => {
                 let v = value.clone();
@@ -324,7 +418,10 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
                     }
                     "threshold" => {
                         if threshold_seen {
-                            return fail(name, "multiple \"threshold\" options are not allowed in the same rule");
+                            return fail(
+                                name,
+                                "multiple \"threshold\" options are not allowed in the same rule",
+                            );
                         }
                         if detection_filter_seen {
                             return fail(name, "\"detection_filter\" and \"threshold\" are not allowed in the same rule");
@@ -341,6 +438,18 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
                         detection_filter_seen = true;
                     }
                     "app-layer-event" => check_app_layer_event(ctx, &mut st, &v)?,
+                    "iprep" => {
+                        if let OptionValue::Words(w) = &v {
+                            let cat = w.get(1).map(String::as_str).unwrap_or("");
+                            let known = ctx
+                                .iprep_categories
+                                .as_ref()
+                                .is_some_and(|c| c.contains(cat));
+                            if !known {
+                                return fail(name, format!("unknown iprep category \"{cat}\" (no such category in the reputation categories file)"));
+                            }
+                        }
+                    }
                     "flowbits" => {
                         if let OptionValue::Bits(b) = &v {
                             if b.cmd == "noalert" {
@@ -355,7 +464,13 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
     }
     check_current_not_empty(&rule, &st)?;
     if let Some(b) = rule.buffers.iter().find(|b| b.matches.is_empty()) {
-        return fail(b.buffer, format!("setup buffer {} but didn't add matches to it", b.buffer));
+        return fail(
+            b.buffer,
+            format!("setup buffer {} but didn't add matches to it", b.buffer),
+        );
+    }
+    for b in &rule.buffers {
+        check_buffer_contents(&rule, b)?;
     }
     if !sid_seen {
         return fail_hdr("Signature missing required value \"sid\".");
@@ -367,7 +482,11 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
     Ok(rule)
 }
 
-fn check_app_layer_event(ctx: &RuleContext, st: &mut State, v: &OptionValue) -> Result<(), Failure> {
+fn check_app_layer_event(
+    ctx: &RuleContext,
+    st: &mut State,
+    v: &OptionValue,
+) -> Result<(), Failure> {
     let OptionValue::Text(t) = v else {
         return Ok(());
     };
@@ -380,11 +499,17 @@ fn check_app_layer_event(ctx: &RuleContext, st: &mut State, v: &OptionValue) -> 
         Some((proto, _event)) => {
             let p = if proto == "ikev2" { "ike" } else { proto };
             if !header::APP_PROTOCOLS.contains(&p) || !ctx.app_layer_enabled(p) {
-                return fail("app-layer-event", format!("app-layer-event keyword supplied with unknown protocol \"{proto}\""));
+                return fail(
+                    "app-layer-event",
+                    format!("app-layer-event keyword supplied with unknown protocol \"{proto}\""),
+                );
             }
             match &st.app_proto {
                 Some(cur) if !app_compatible(cur, &[p]) => {
-                    return fail("app-layer-event", format!("can't set rule app proto to {p}: already set to {cur}"));
+                    return fail(
+                        "app-layer-event",
+                        format!("can't set rule app proto to {p}: already set to {cur}"),
+                    );
                 }
                 Some(_) => {}
                 None => st.app_proto = Some(p.to_string()),
@@ -399,7 +524,10 @@ fn check_current_not_empty(rule: &Rule, st: &State) -> Result<(), Failure> {
     if let Some(cur) = st.current {
         if let Some(b) = rule.buffers.get(cur) {
             if b.matches.is_empty() {
-                return fail(b.buffer, format!("setup buffer {} but didn't add matches to it", b.buffer));
+                return fail(
+                    b.buffer,
+                    format!("setup buffer {} but didn't add matches to it", b.buffer),
+                );
             }
         }
     }
@@ -416,7 +544,10 @@ fn current_buffer(buffers: &mut Vec<BufferMatches>, st: &mut State) -> usize {
 
 /// Finds (or appends) the transform-free buffer `name`.
 fn buffer_for(buffers: &mut Vec<BufferMatches>, name: &'static str) -> usize {
-    if let Some(i) = buffers.iter().position(|b| b.buffer == name && b.transforms.is_empty()) {
+    if let Some(i) = buffers
+        .iter()
+        .position(|b| b.buffer == name && b.transforms.is_empty())
+    {
         return i;
     }
     buffers.push(BufferMatches {
@@ -431,17 +562,24 @@ fn buffer_for(buffers: &mut Vec<BufferMatches>, name: &'static str) -> usize {
 /// sticky buffer, or the last content of the rule when none is active.
 fn target_content(rule: &mut Rule, st: &State) -> Option<(usize, usize)> {
     let search = |b: &BufferMatches| -> Option<(usize, usize)> {
-        b.matches.iter().enumerate().rev().find_map(|(i, m)| match m {
-            Match::Content(c) => Some((i, c.option_index)),
-            _ => None,
-        })
+        b.matches
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, m)| match m {
+                Match::Content(c) => Some((i, c.option_index)),
+                _ => None,
+            })
     };
     if let Some(cur) = st.current {
         let b = rule.buffers.get(cur)?;
         return search(b).map(|(i, _)| (cur, i));
     }
     if st.explicit_payload {
-        let pi = rule.buffers.iter().position(|b| b.buffer == "payload" && b.transforms.is_empty())?;
+        let pi = rule
+            .buffers
+            .iter()
+            .position(|b| b.buffer == "payload" && b.transforms.is_empty())?;
         return search(&rule.buffers[pi]).map(|(i, _)| (pi, i));
     }
     let mut best: Option<(usize, usize, usize)> = None;
@@ -462,7 +600,10 @@ fn var_or_num_u(v: &OptionValue, st: &State, name: &str) -> Result<VarOrNum, Fai
             if st.byte_vars.iter().any(|x| x == s) {
                 Ok(VarOrNum::Var(s.clone()))
             } else {
-                fail(name, format!("unknown byte_ keyword var seen in {name} - {s}"))
+                fail(
+                    name,
+                    format!("unknown byte_ keyword var seen in {name} - {s}"),
+                )
             }
         }
         _ => fail(name, format!("invalid value for {name}")),
@@ -476,7 +617,10 @@ fn var_or_num_s(v: &OptionValue, st: &State, name: &str) -> Result<VarOrNumSigne
             if st.byte_vars.iter().any(|x| x == s) {
                 Ok(VarOrNumSigned::Var(s.clone()))
             } else {
-                fail(name, format!("unknown byte_ keyword var seen in {name} - {s}"))
+                fail(
+                    name,
+                    format!("unknown byte_ keyword var seen in {name} - {s}"),
+                )
             }
         }
         _ => fail(name, format!("invalid value for {name}")),
@@ -493,12 +637,17 @@ fn apply_modifier(
     let Some((bi, mi)) = target_content(rule, st) else {
         return fail(name, format!("{name} needs preceding content option"));
     };
-    let is_payload = rule.buffers.get(bi).map(|b| b.buffer == "payload").unwrap_or(true);
+    let is_payload = rule
+        .buffers
+        .get(bi)
+        .map(|b| b.buffer == "payload")
+        .unwrap_or(true);
     let buffer_name = rule.buffers.get(bi).map(|b| b.buffer).unwrap_or("payload");
     // Whether the content has a preceding match in its buffer (for relative
     // modifiers this is informational only: Suricata accepts both).
     let fp_seen = st.fast_pattern_seen;
-    let Some(Match::Content(c)) = rule.buffers.get_mut(bi).and_then(|b| b.matches.get_mut(mi)) else {
+    let Some(Match::Content(c)) = rule.buffers.get_mut(bi).and_then(|b| b.matches.get_mut(mi))
+    else {
         return fail(name, format!("{name} needs preceding content option"));
     };
     let plen = c.pattern.len() as i64;
@@ -508,20 +657,37 @@ fn apply_modifier(
     match m {
         Modifier::Nocase => {
             if c.nocase {
-                return fail(name, "can't use multiple nocase modifiers with the same content");
+                return fail(
+                    name,
+                    "can't use multiple nocase modifiers with the same content",
+                );
             }
             c.nocase = true;
         }
         Modifier::Rawbytes => {
             if !is_payload {
-                return fail(name, format!("\"rawbytes\" cannot be combined with the \"{buffer_name}\" sticky buffer"));
+                return fail(
+                    name,
+                    format!(
+                        "\"rawbytes\" cannot be combined with the \"{buffer_name}\" sticky buffer"
+                    ),
+                );
             }
             c.rawbytes = true;
         }
         Modifier::Depth | Modifier::Offset => {
-            let word = if m == Modifier::Depth { "depth" } else { "offset" };
-            if (m == Modifier::Depth && c.depth.is_some()) || (m == Modifier::Offset && c.offset.is_some()) {
-                return fail(name, format!("can't use multiple {word}s for the same content."));
+            let word = if m == Modifier::Depth {
+                "depth"
+            } else {
+                "offset"
+            };
+            if (m == Modifier::Depth && c.depth.is_some())
+                || (m == Modifier::Offset && c.offset.is_some())
+            {
+                return fail(
+                    name,
+                    format!("can't use multiple {word}s for the same content."),
+                );
             }
             if c.startswith {
                 return fail(name, format!("can't use {word} with startswith."));
@@ -530,13 +696,19 @@ fn apply_modifier(
                 return fail(name, "can't use a relative keyword like within/distance with a absolute relative keyword like depth/offset for the same content.");
             }
             if fp_only {
-                return fail(name, format!("can't have a {word} set along with a fast_pattern:only;"));
+                return fail(
+                    name,
+                    format!("can't have a {word} set along with a fast_pattern:only;"),
+                );
             }
             let val = var_or_num_u(v, st, name)?;
             if m == Modifier::Depth {
                 if let VarOrNum::Num(n) = val {
                     if (n as i64) < plen {
-                        return fail(name, format!("depth:{n} smaller than content of len {plen}."));
+                        return fail(
+                            name,
+                            format!("depth:{n} smaller than content of len {plen}."),
+                        );
                     }
                 }
                 c.depth = Some(val);
@@ -545,9 +717,18 @@ fn apply_modifier(
             }
         }
         Modifier::Distance | Modifier::Within => {
-            let word = if m == Modifier::Distance { "distance" } else { "within" };
-            if (m == Modifier::Distance && c.distance.is_some()) || (m == Modifier::Within && c.within.is_some()) {
-                return fail(name, format!("can't use multiple {word}s for the same content."));
+            let word = if m == Modifier::Distance {
+                "distance"
+            } else {
+                "within"
+            };
+            if (m == Modifier::Distance && c.distance.is_some())
+                || (m == Modifier::Within && c.within.is_some())
+            {
+                return fail(
+                    name,
+                    format!("can't use multiple {word}s for the same content."),
+                );
             }
             if c.startswith {
                 return fail(name, format!("can't use {word} with startswith."));
@@ -556,12 +737,15 @@ fn apply_modifier(
                 return fail(name, "can't use a relative keyword like within/distance with a absolute relative keyword like depth/offset for the same content.");
             }
             if fp_only {
-                return fail(name, "can't have a relative keyword set along with a fast_pattern:only;");
+                return fail(
+                    name,
+                    "can't have a relative keyword set along with a fast_pattern:only;",
+                );
             }
             let val = var_or_num_s(v, st, name)?;
             if m == Modifier::Within {
                 if let VarOrNumSigned::Num(n) = val {
-                    if (n as i64) < plen {
+                    if n >= 0 && (n as i64) < plen {
                         return fail(name, format!("within argument \"{n}\" is less than the content length \"{plen}\" which is invalid, since this will never match."));
                     }
                 }
@@ -587,7 +771,10 @@ fn apply_modifier(
         }
         Modifier::FastPattern => {
             if fp_seen || c.fast_pattern.is_some() {
-                return fail(name, "fast_pattern can be used on only one content in a rule");
+                return fail(
+                    name,
+                    "fast_pattern can be used on only one content in a rule",
+                );
             }
             let fp = match v {
                 OptionValue::FastPattern(f) => *f,
@@ -598,7 +785,13 @@ fn apply_modifier(
             }
             if let Some((off, len)) = fp.chop {
                 if off as i64 + len as i64 > plen {
-                    return fail(name, format!("Fast pattern (length + offset ({})) exceeds pattern length ({plen})", off as u32 + len as u32));
+                    return fail(
+                        name,
+                        format!(
+                            "Fast pattern (length + offset ({})) exceeds pattern length ({plen})",
+                            off as u32 + len as u32
+                        ),
+                    );
                 }
             }
             c.fast_pattern = Some(fp);
@@ -622,7 +815,14 @@ fn apply_modifier(
     Ok(())
 }
 
-fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &OptionValue) -> Result<(), Failure> {
+fn add_payload(
+    rule: &mut Rule,
+    st: &mut State,
+    ctx: &RuleContext,
+    name: &str,
+    idx: usize,
+    v: &OptionValue,
+) -> Result<(), Failure> {
     // Buffer selected by pcre legacy flags.
     let mut target = None;
     if let OptionValue::Pcre(p) = v {
@@ -632,7 +832,8 @@ fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &Opti
                 .and_then(|c| rule.buffers.get(c))
                 .map(|x| {
                     x.buffer == b
-                        || (x.buffer == "file.data" && matches!(b, "http.response_body" | "http.request_body"))
+                        || (x.buffer == "file.data"
+                            && matches!(b, "http.response_body" | "http.request_body"))
                 })
                 .unwrap_or(false);
             if st.current.is_some() && !st.explicit_payload && !same_sticky {
@@ -640,7 +841,10 @@ fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &Opti
             }
             match &st.app_proto {
                 Some(cur) if !app_compatible(cur, &["http"]) => {
-                    return fail(name, format!("can't set rule app proto to http: already set to {cur}"));
+                    return fail(
+                        name,
+                        format!("can't set rule app proto to http: already set to {cur}"),
+                    );
                 }
                 Some(_) => {}
                 None => st.app_proto = Some("http".into()),
@@ -658,16 +862,51 @@ fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &Opti
         OptionValue::Pcre(p) => p.relative,
         _ => false,
     };
-    if relative && rule.buffers.get(b).map(|x| x.matches.is_empty()).unwrap_or(true) {
-        return fail(name, "pcre with /R (relative) needs preceding match in the same buffer");
+    if relative
+        && rule
+            .buffers
+            .get(b)
+            .map(|x| x.matches.is_empty())
+            .unwrap_or(true)
+    {
+        return fail(
+            name,
+            "pcre with /R (relative) needs preceding match in the same buffer",
+        );
+    }
+    if name == "byte_math"
+        && rule
+            .buffers
+            .get(b)
+            .map(|x| x.matches.is_empty())
+            .unwrap_or(true)
+    {
+        if let OptionValue::Byte(op) = v {
+            if op.relative {
+                return fail(name, "relative specified without previous pattern match");
+            }
+        }
+    }
+    if name == "dataset" {
+        check_dataset(ctx, v)?;
     }
     if let OptionValue::Byte(op) = v {
-        for s in [Some(&op.nbytes), Some(&op.offset), op.value.as_ref()].into_iter().flatten() {
+        for s in [Some(&op.nbytes), Some(&op.offset), op.value.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             let t = s.trim();
-            let is_name = t.chars().next().map(|c| c.is_ascii_alphabetic() || c == '_').unwrap_or(false)
+            let is_name = t
+                .chars()
+                .next()
+                .map(|c| c.is_ascii_alphabetic() || c == '_')
+                .unwrap_or(false)
                 && !t.starts_with("0x");
             if is_name && !st.byte_vars.iter().any(|x| x == t) {
-                return fail(name, format!("unknown byte_ keyword var seen in {name} - {t}"));
+                return fail(
+                    name,
+                    format!("unknown byte_ keyword var seen in {name} - {t}"),
+                );
             }
         }
         if let Some(var) = &op.var {
@@ -676,9 +915,15 @@ fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &Opti
     }
     if let OptionValue::Words(w) = v {
         if name == "isdataat" {
-            let first = w.first().map(|s| s.trim_start_matches('!').trim()).unwrap_or("");
+            let first = w
+                .first()
+                .map(|s| s.trim_start_matches('!').trim())
+                .unwrap_or("");
             if values_is_name(first) && !st.byte_vars.iter().any(|x| x == first) {
-                return fail(name, format!("unknown byte_ keyword var seen in {name} - {first}"));
+                return fail(
+                    name,
+                    format!("unknown byte_ keyword var seen in {name} - {first}"),
+                );
             }
         }
     }
@@ -689,5 +934,115 @@ fn add_payload(rule: &mut Rule, st: &mut State, name: &str, idx: usize, v: &Opti
 }
 
 fn values_is_name(s: &str) -> bool {
-    s.chars().next().map(|c| c.is_ascii_alphabetic() || c == '_').unwrap_or(false)
+    s.chars()
+        .next()
+        .map(|c| c.is_ascii_alphabetic() || c == '_')
+        .unwrap_or(false)
+}
+
+/// Dataset `load` / `state` files must exist (Suricata loads them while
+/// parsing the rule).
+fn check_dataset(ctx: &RuleContext, v: &OptionValue) -> Result<(), Failure> {
+    let OptionValue::Words(w) = v else {
+        return Ok(());
+    };
+    let Some(dir) = &ctx.dataset_dir else {
+        return Ok(());
+    };
+    for o in w.iter().skip(2) {
+        let mut it = o.split_whitespace();
+        if let (Some(k @ ("load" | "state")), Some(file)) = (it.next(), it.next()) {
+            let p = std::path::Path::new(file);
+            let full = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                dir.join(p)
+            };
+            if !full.exists() {
+                return fail(
+                    "dataset",
+                    format!("{k} file {} can not be opened", full.display()),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks that contents can match the buffer given its size limit (bsize)
+/// and its transforms.
+fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> {
+    let contents = || {
+        b.matches.iter().filter_map(|m| match m {
+            Match::Content(c) => Some(c),
+            _ => None,
+        })
+    };
+    // Transforms: the last one decides what the buffer can contain.
+    if let Some(&ti) = b.transforms.last() {
+        let t = rule.options.get(ti).map(|o| o.keyword).unwrap_or("");
+        for c in contents() {
+            let p = &c.pattern;
+            let bad = match t {
+                "strip_whitespace" => p
+                    .iter()
+                    .any(|x| matches!(x, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')),
+                "compress_whitespace" => p.windows(2).any(|w| {
+                    w.iter()
+                        .all(|x| matches!(x, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+                }),
+                "to_lowercase" => p.iter().any(u8::is_ascii_uppercase),
+                "to_uppercase" => p.iter().any(u8::is_ascii_lowercase),
+                _ => false,
+            };
+            if bad {
+                return fail(
+                    t,
+                    format!(
+                        "content \"{}\" can never match after the {t} transform",
+                        String::from_utf8_lossy(p)
+                    ),
+                );
+            }
+        }
+    }
+    // bsize: the contents must fit.
+    for m in &b.matches {
+        let Match::Option(i) = m else { continue };
+        let Some(o) = rule.options.get(*i) else {
+            continue;
+        };
+        if o.keyword != "bsize" {
+            continue;
+        }
+        let OptionValue::Compare(cmp) = &o.value else {
+            continue;
+        };
+        use crate::values::NumCmp;
+        let max = match *cmp {
+            NumCmp::Eq(n) | NumCmp::Le(n) => n,
+            NumCmp::Lt(n) => n.saturating_sub(1),
+            NumCmp::Range(_, hi) => hi.saturating_sub(1),
+            _ => continue,
+        };
+        let mut sum: u64 = 0;
+        let mut need: u64 = 0;
+        for c in contents() {
+            if c.negated {
+                continue;
+            }
+            let len = c.pattern.len() as u64;
+            sum += len;
+            let off = match &c.offset {
+                Some(VarOrNum::Num(n)) => *n as u64,
+                _ => 0,
+            };
+            need = need.max(off + len);
+        }
+        let need = need.max(sum);
+        if need > max {
+            return fail("bsize", format!("signature can't match as required content length {need} exceeds bsize value: {max}"));
+        }
+    }
+    Ok(())
 }

@@ -58,7 +58,10 @@ fn logical_lines(text: &str) -> Vec<(usize, String)> {
 
 /// Parses `classification.config` (`config classification: name,description,priority`).
 /// Bad lines are returned as errors; good ones are kept (as Suricata does).
-pub fn parse_classification(text: &str, file: &str) -> (HashMap<String, Classification>, Vec<ConfigError>) {
+pub fn parse_classification(
+    text: &str,
+    file: &str,
+) -> (HashMap<String, Classification>, Vec<ConfigError>) {
     let mut map = HashMap::new();
     let mut errors = Vec::new();
     for (line, l) in logical_lines(text) {
@@ -97,7 +100,10 @@ pub fn parse_classification(text: &str, file: &str) -> (HashMap<String, Classifi
 
 /// Parses `reference.config` (`config reference: system url`). Keys are
 /// lower-cased.
-pub fn parse_reference_config(text: &str, file: &str) -> (HashMap<String, String>, Vec<ConfigError>) {
+pub fn parse_reference_config(
+    text: &str,
+    file: &str,
+) -> (HashMap<String, String>, Vec<ConfigError>) {
     let mut map = HashMap::new();
     let mut errors = Vec::new();
     for (line, l) in logical_lines(text) {
@@ -119,6 +125,34 @@ pub fn parse_reference_config(text: &str, file: &str) -> (HashMap<String, String
         }
     }
     (map, errors)
+}
+
+/// Parses a reputation categories file (`id,shortname,description`) into
+/// the set of short names.
+pub fn parse_iprep_categories(
+    text: &str,
+    file: &str,
+) -> (std::collections::HashSet<String>, Vec<ConfigError>) {
+    let mut set = std::collections::HashSet::new();
+    let mut errors = Vec::new();
+    for (line, l) in logical_lines(text) {
+        let parts: Vec<&str> = l.split(',').map(str::trim).collect();
+        let id_ok = parts
+            .first()
+            .and_then(|i| i.parse::<u8>().ok())
+            .is_some_and(|i| i > 0 && i < 60);
+        match parts.get(1) {
+            Some(name) if id_ok && parts.len() == 3 && !name.is_empty() => {
+                set.insert(name.to_string());
+            }
+            _ => errors.push(ConfigError {
+                file: file.into(),
+                line,
+                reason: format!("invalid reputation category line \"{l}\""),
+            }),
+        }
+    }
+    (set, errors)
 }
 
 /// Tracking of threshold.config entries.
@@ -218,7 +252,9 @@ fn kv_pairs(s: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 fn num(v: &str, what: &str) -> Result<u32, String> {
-    v.trim().parse::<u32>().map_err(|_| format!("invalid {what} \"{v}\""))
+    v.trim()
+        .parse::<u32>()
+        .map_err(|_| format!("invalid {what} \"{v}\""))
 }
 
 fn parse_threshold_line(t: &str) -> Result<ThresholdEntry, String> {
@@ -229,9 +265,19 @@ fn parse_threshold_line(t: &str) -> Result<ThresholdEntry, String> {
     let get = |k: &str| kv.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
     for (k, _) in &kv {
         let allowed: &[&str] = match kind {
-            "threshold" | "event_filter" => &["gen_id", "sig_id", "type", "track", "count", "seconds"],
+            "threshold" | "event_filter" => {
+                &["gen_id", "sig_id", "type", "track", "count", "seconds"]
+            }
             "suppress" => &["gen_id", "sig_id", "track", "ip"],
-            "rate_filter" => &["gen_id", "sig_id", "track", "count", "seconds", "new_action", "timeout"],
+            "rate_filter" => &[
+                "gen_id",
+                "sig_id",
+                "track",
+                "count",
+                "seconds",
+                "new_action",
+                "timeout",
+            ],
             _ => return Err(format!("unknown entry type \"{kind}\"")),
         };
         if !allowed.contains(&k.as_str()) {
@@ -279,7 +325,11 @@ fn parse_threshold_line(t: &str) -> Result<ThresholdEntry, String> {
                 }
                 _ => return Err("suppress needs both track and ip, or neither".into()),
             };
-            Ok(ThresholdEntry::Suppress { gid, sid, track: tr })
+            Ok(ThresholdEntry::Suppress {
+                gid,
+                sid,
+                track: tr,
+            })
         }
         "rate_filter" => {
             let na = get("new_action").ok_or("missing new_action")?;
@@ -369,7 +419,10 @@ mod tests {
             &v[2],
             ThresholdEntry::Suppress { track: Some((Track::BySrc, ip)), .. } if ip == "[217.110.97.128/25,1.2.3.4]"
         ));
-        assert!(matches!(&v[4], ThresholdEntry::RateFilter { timeout: 10, .. }));
+        assert!(matches!(
+            &v[4],
+            ThresholdEntry::RateFilter { timeout: 10, .. }
+        ));
         assert_eq!(e[0].line, 7);
     }
 }

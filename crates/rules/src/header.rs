@@ -104,6 +104,19 @@ fn strip_var(e: &AddressExpr) -> &AddressExpr {
     }
 }
 
+fn has_top_level_comma(s: &str) -> bool {
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Splits a `[..]` list body at top-level commas.
 fn split_list(body: &str) -> Result<Vec<&str>, String> {
     let mut out = Vec::new();
@@ -142,6 +155,13 @@ fn parse_addr_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<AddressE
     if s.is_empty() {
         return Err("empty address".into());
     }
+    if has_top_level_comma(s) {
+        let mut out = Vec::new();
+        for it in split_list(s)? {
+            out.push(parse_addr_inner(it, ctx, depth + 1)?);
+        }
+        return Ok(AddressExpr::List(out));
+    }
     if let Some(rest) = s.strip_prefix('!') {
         let inner = parse_addr_inner(rest.trim_start(), ctx, depth + 1)?;
         return Ok(AddressExpr::Not(Box::new(inner)));
@@ -159,7 +179,9 @@ fn parse_addr_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<AddressE
     }
     if let Some(name) = s.strip_prefix('$') {
         let Some(val) = ctx.address_var(name) else {
-            return Err(format!("variable \"${name}\" is not defined in address-groups"));
+            return Err(format!(
+                "variable \"${name}\" is not defined in address-groups"
+            ));
         };
         let inner = parse_addr_inner(val.trim(), ctx, depth + 1)
             .map_err(|e| format!("variable ${name}: {e}"))?;
@@ -227,7 +249,9 @@ pub fn parse_ports(s: &str, ctx: &RuleContext) -> Result<PortExpr, String> {
 
 fn port_negates_all(e: &PortExpr) -> bool {
     match e {
-        PortExpr::Not(inner) => matches!(strip_pvar(inner), PortExpr::Any | PortExpr::Range(0, 65535)),
+        PortExpr::Not(inner) => {
+            matches!(strip_pvar(inner), PortExpr::Any | PortExpr::Range(0, 65535))
+        }
         PortExpr::Var(_, inner) => port_negates_all(inner),
         PortExpr::List(items) => items.iter().any(port_negates_all),
         _ => false,
@@ -247,7 +271,8 @@ fn parse_port_num(s: &str) -> Result<u16, String> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("invalid port \"{s}\""));
     }
-    s.parse::<u16>().map_err(|_| format!("port \"{s}\" out of range"))
+    s.parse::<u16>()
+        .map_err(|_| format!("port \"{s}\" out of range"))
 }
 
 fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr, String> {
@@ -256,6 +281,13 @@ fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr
     }
     if s.is_empty() {
         return Err("empty port".into());
+    }
+    if has_top_level_comma(s) {
+        let mut out = Vec::new();
+        for it in split_list(s)? {
+            out.push(parse_port_inner(it, ctx, depth + 1)?);
+        }
+        return Ok(PortExpr::List(out));
     }
     if let Some(rest) = s.strip_prefix('!') {
         let inner = parse_port_inner(rest.trim_start(), ctx, depth + 1)?;
@@ -274,7 +306,9 @@ fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr
     }
     if let Some(name) = s.strip_prefix('$') {
         let Some(val) = ctx.port_var(name) else {
-            return Err(format!("variable \"${name}\" is not defined in port-groups"));
+            return Err(format!(
+                "variable \"${name}\" is not defined in port-groups"
+            ));
         };
         let inner = parse_port_inner(val.trim(), ctx, depth + 1)
             .map_err(|e| format!("variable ${name}: {e}"))?;
@@ -284,8 +318,16 @@ fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr
         return Ok(PortExpr::Any);
     }
     if let Some((a, b)) = s.split_once(':') {
-        let lo = if a.trim().is_empty() { 0 } else { parse_port_num(a)? };
-        let hi = if b.trim().is_empty() { 65535 } else { parse_port_num(b)? };
+        let lo = if a.trim().is_empty() {
+            0
+        } else {
+            parse_port_num(a)?
+        };
+        let hi = if b.trim().is_empty() {
+            65535
+        } else {
+            parse_port_num(b)?
+        };
         if lo > hi {
             return Err(format!("port range \"{s}\" is reversed"));
         }
@@ -302,7 +344,10 @@ mod tests {
 
     fn ctx() -> RuleContext {
         let mut a = HashMap::new();
-        a.insert("HOME_NET".to_string(), "[10.0.0.0/8,192.168.0.0/16]".to_string());
+        a.insert(
+            "HOME_NET".to_string(),
+            "[10.0.0.0/8,192.168.0.0/16]".to_string(),
+        );
         a.insert("EXTERNAL_NET".to_string(), "!$HOME_NET".to_string());
         a.insert("LOOP".to_string(), "$LOOP".to_string());
         let mut p = HashMap::new();
@@ -352,9 +397,19 @@ mod tests {
     fn ports() {
         let c = ctx();
         assert_eq!(parse_ports("80", &c).unwrap(), PortExpr::Range(80, 80));
-        assert_eq!(parse_ports("1024:", &c).unwrap(), PortExpr::Range(1024, 65535));
+        assert_eq!(
+            parse_ports("1024:", &c).unwrap(),
+            PortExpr::Range(1024, 65535)
+        );
         assert_eq!(parse_ports(":1024", &c).unwrap(), PortExpr::Range(0, 1024));
-        for ok in ["any", "[80,443]", "!80", "$HTTP_PORTS", "[$HTTP_PORTS,!8085]", "![1:10,20]"] {
+        for ok in [
+            "any",
+            "[80,443]",
+            "!80",
+            "$HTTP_PORTS",
+            "[$HTTP_PORTS,!8085]",
+            "![1:10,20]",
+        ] {
             assert!(parse_ports(ok, &c).is_ok(), "{ok}");
         }
         for bad in ["65536", "10:5", "!any", "$NOPE", "abc", "[80,", "-1"] {
@@ -366,7 +421,10 @@ mod tests {
     fn protocols() {
         let c = RuleContext::default();
         assert_eq!(parse_protocol("TCP", &c).unwrap(), Protocol::Tcp);
-        assert_eq!(parse_protocol("ikev2", &c).unwrap(), Protocol::App("ike".into()));
+        assert_eq!(
+            parse_protocol("ikev2", &c).unwrap(),
+            Protocol::App("ike".into())
+        );
         assert!(parse_protocol("HTTP", &c).is_err());
         assert!(parse_protocol("modbus", &c).is_err());
         assert!(parse_protocol("ssl", &c).is_err());

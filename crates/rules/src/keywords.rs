@@ -151,7 +151,11 @@ fn p_priority(v: &str) -> Result<OptionValue, String> {
 fn p_classtype(v: &str) -> Result<OptionValue, String> {
     let t = v.trim();
     let t = strip_quotes(t).unwrap_or(t);
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if t.is_empty()
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(format!("invalid classtype \"{t}\""));
     }
     Ok(OptionValue::Text(t.to_ascii_lowercase()))
@@ -192,7 +196,9 @@ fn p_tag(v: &str) -> Result<OptionValue, String> {
             return Err(format!("invalid tag direction \"{d}\""));
         }
     }
-    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+    Ok(OptionValue::Words(
+        a.into_iter().map(String::from).collect(),
+    ))
 }
 
 /// content / uricontent / replace: `[!]"..."`.
@@ -234,7 +240,9 @@ fn p_var_or_u32(v: &str) -> Result<OptionValue, String> {
 fn p_var_or_i32(v: &str) -> Result<OptionValue, String> {
     let t = v.trim();
     match values::parse_i64(t) {
-        Ok(n) if (i32::MIN as i64..=i32::MAX as i64).contains(&n) => Ok(OptionValue::SignedNumber(n)),
+        Ok(n) if (i32::MIN as i64..=i32::MAX as i64).contains(&n) => {
+            Ok(OptionValue::SignedNumber(n))
+        }
         Ok(_) => Err(format!("value \"{t}\" out of range")),
         Err(_) if is_ident(t) => Ok(OptionValue::VarName(t.into())),
         Err(e) => Err(e),
@@ -356,7 +364,10 @@ fn p_ip_proto(v: &str) -> Result<OptionValue, String> {
         }
         return Ok(OptionValue::Raw(t.into()));
     }
-    if body.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+    if body
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
         return Ok(OptionValue::Raw(t.into()));
     }
     Err(format!("invalid ip_proto \"{t}\""))
@@ -405,7 +416,9 @@ fn p_stream_size(v: &str) -> Result<OptionValue, String> {
     if n > u32::MAX as u64 {
         return Err("stream_size value too large".into());
     }
-    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+    Ok(OptionValue::Words(
+        a.into_iter().map(String::from).collect(),
+    ))
 }
 
 fn p_app_layer_protocol(v: &str) -> Result<OptionValue, String> {
@@ -418,7 +431,9 @@ fn p_app_layer_protocol(v: &str) -> Result<OptionValue, String> {
     let known = crate::header::APP_PROTOCOLS.contains(&name)
         || matches!(name, "failed" | "unknown" | "ikev2");
     if !known {
-        return Err(format!("app-layer-protocol keyword supplied with unknown protocol \"{name}\""));
+        return Err(format!(
+            "app-layer-protocol keyword supplied with unknown protocol \"{name}\""
+        ));
     }
     Ok(OptionValue::Words(vec![
         if neg { "!".into() } else { String::new() },
@@ -459,7 +474,10 @@ fn p_app_layer_event(v: &str) -> Result<OptionValue, String> {
 fn p_ssl_version(v: &str) -> Result<OptionValue, String> {
     for part in v.split(',') {
         let p = part.trim().trim_start_matches('!');
-        if !matches!(p, "sslv2" | "sslv3" | "tls1.0" | "tls1.1" | "tls1.2" | "tls1.3") {
+        if !matches!(
+            p,
+            "sslv2" | "sslv3" | "tls1.0" | "tls1.1" | "tls1.2" | "tls1.3"
+        ) {
             return Err(format!("invalid ssl_version \"{p}\""));
         }
     }
@@ -492,11 +510,16 @@ fn p_dataset(v: &str) -> Result<OptionValue, String> {
     }
     for o in &a[2..] {
         let k = o.split_whitespace().next().unwrap_or("");
-        if !matches!(k, "type" | "save" | "load" | "state" | "memcap" | "hashsize") {
+        if !matches!(
+            k,
+            "type" | "save" | "load" | "state" | "memcap" | "hashsize"
+        ) {
             return Err(format!("invalid dataset option \"{o}\""));
         }
     }
-    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+    Ok(OptionValue::Words(
+        a.into_iter().map(String::from).collect(),
+    ))
 }
 
 fn p_iprep(v: &str) -> Result<OptionValue, String> {
@@ -514,13 +537,18 @@ fn p_iprep(v: &str) -> Result<OptionValue, String> {
     if n > 127 {
         return Err("iprep value out of range".into());
     }
-    Ok(OptionValue::Words(a.into_iter().map(String::from).collect()))
+    Ok(OptionValue::Words(
+        a.into_iter().map(String::from).collect(),
+    ))
 }
 
 fn p_xor(v: &str) -> Result<OptionValue, String> {
     let t = v.trim();
     let inner = strip_quotes(t).unwrap_or(t);
-    if inner.is_empty() || inner.len() % 2 != 0 || !inner.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if inner.is_empty()
+        || !inner.len().is_multiple_of(2)
+        || !inner.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return Err(format!("invalid xor key \"{inner}\""));
     }
     Ok(OptionValue::Text(inner.into()))
@@ -528,9 +556,15 @@ fn p_xor(v: &str) -> Result<OptionValue, String> {
 
 fn p_pcrexform(v: &str) -> Result<OptionValue, String> {
     let t = v.trim();
-    let inner = strip_quotes(t).ok_or_else(|| "pcrexform value must be double quoted".to_string())?;
+    let inner =
+        strip_quotes(t).ok_or_else(|| "pcrexform value must be double quoted".to_string())?;
     let p = values::Pcre {
-        pattern: inner.trim_start_matches('/').rsplit_once('/').map(|x| x.0).unwrap_or(inner).to_string(),
+        pattern: inner
+            .trim_start_matches('/')
+            .rsplit_once('/')
+            .map(|x| x.0)
+            .unwrap_or(inner)
+            .to_string(),
         negated: false,
         flags: String::new(),
         relative: false,
@@ -544,6 +578,109 @@ fn p_filesize(v: &str) -> Result<OptionValue, String> {
     let t = v.trim();
     let body = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     cmp(body, u64::MAX)
+}
+
+fn p_dns_opcode(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim().trim_start_matches('!').trim();
+    let n = values::parse_u64(t).map_err(|_| format!("failed to parse dns.opcode: {v}"))?;
+    if n > 255 {
+        return Err(format!("failed to parse dns.opcode: {v}"));
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+const HTTP2_FRAME_TYPES: &[&str] = &[
+    "DATA",
+    "HEADERS",
+    "PRIORITY",
+    "RST_STREAM",
+    "SETTINGS",
+    "PUSH_PROMISE",
+    "PING",
+    "GOAWAY",
+    "WINDOW_UPDATE",
+    "CONTINUATION",
+];
+
+const HTTP2_ERROR_CODES: &[&str] = &[
+    "NO_ERROR",
+    "PROTOCOL_ERROR",
+    "INTERNAL_ERROR",
+    "FLOW_CONTROL_ERROR",
+    "SETTINGS_TIMEOUT",
+    "STREAM_CLOSED",
+    "FRAME_SIZE_ERROR",
+    "REFUSED_STREAM",
+    "CANCEL",
+    "COMPRESSION_ERROR",
+    "CONNECT_ERROR",
+    "ENHANCE_YOUR_CALM",
+    "INADEQUATE_SECURITY",
+    "HTTP_1_1_REQUIRED",
+];
+
+fn name_or_num(v: &str, names: &[&str], kw: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let ok = names.iter().any(|n| n.eq_ignore_ascii_case(t))
+        || values::parse_u64(t).is_ok_and(|n| n <= u32::MAX as u64);
+    if ok {
+        Ok(OptionValue::Text(t.into()))
+    } else {
+        Err(format!(
+            "Invalid argument \"{t}\" supplied to {kw} keyword."
+        ))
+    }
+}
+
+fn p_http2_frametype(v: &str) -> Result<OptionValue, String> {
+    name_or_num(v, HTTP2_FRAME_TYPES, "http2.frametype")
+}
+
+fn p_http2_errorcode(v: &str) -> Result<OptionValue, String> {
+    name_or_num(v, HTTP2_ERROR_CODES, "http2.errorcode")
+}
+
+/// dcerpc.iface: `uuid[,<op>version][,any_frag]`.
+fn p_dce_iface(v: &str) -> Result<OptionValue, String> {
+    let mut parts = v.split(',').map(str::trim);
+    let uuid = parts.next().unwrap_or("");
+    let groups: Vec<&str> = uuid.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    let ok = groups.len() == 5
+        && groups
+            .iter()
+            .zip(lens)
+            .all(|(g, l)| g.len() == l && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !ok {
+        return Err("Error parsing dce_iface option in signature".into());
+    }
+    for p in parts {
+        if p == "any_frag" {
+            continue;
+        }
+        let body = p.trim_start_matches(['<', '>', '=', '!']);
+        if body.len() == p.len() || values::parse_u64(body).map(|n| n > 65535).unwrap_or(true) {
+            return Err("Error parsing dce_iface option in signature".into());
+        }
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+/// dcerpc.opnum: list of numbers and ranges `a-b`.
+fn p_dce_opnum(v: &str) -> Result<OptionValue, String> {
+    for p in v.split(',') {
+        let p = p.trim();
+        let ok = match p.split_once('-') {
+            Some((a, b)) => {
+                matches!((values::parse_u64(a), values::parse_u64(b)), (Ok(x), Ok(y)) if x < y && y <= 65535)
+            }
+            None => values::parse_u64(p).is_ok_and(|n| n <= 65535),
+        };
+        if !ok {
+            return Err(format!("invalid dce_opnum \"{p}\""));
+        }
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
 }
 
 // ------------------------------------------------------------- the table
@@ -590,7 +727,11 @@ const fn kw(
     }
 }
 
-const fn sticky(name: &'static str, aliases: &'static [&'static str], app: &'static [&'static str]) -> Keyword {
+const fn sticky(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    app: &'static [&'static str],
+) -> Keyword {
     kw(name, aliases, Class::Sticky(name), Arg::None, app, p_none)
 }
 
@@ -607,7 +748,14 @@ const fn transform(name: &'static str) -> Keyword {
 }
 
 const fn legacy(name: &'static str, buffer: &'static str) -> Keyword {
-    kw(name, &[], Class::LegacyBuffer(buffer), Arg::None, HTTP, p_none)
+    kw(
+        name,
+        &[],
+        Class::LegacyBuffer(buffer),
+        Arg::None,
+        HTTP,
+        p_none,
+    )
 }
 
 const fn modifier(name: &'static str, m: Modifier, arg: Arg, parse: Parser) -> Keyword {
@@ -621,10 +769,38 @@ pub static KEYWORDS: &[Keyword] = &[
     kw("sid", &[], Class::Meta, Arg::Required, NONE, p_sid),
     kw("rev", &[], Class::Meta, Arg::Required, NONE, p_rev),
     kw("gid", &[], Class::Meta, Arg::Required, NONE, p_gid),
-    kw("classtype", &[], Class::Meta, Arg::Required, NONE, p_classtype),
-    kw("priority", &[], Class::Meta, Arg::Required, NONE, p_priority),
-    kw("reference", &[], Class::Meta, Arg::Required, NONE, p_reference),
-    kw("metadata", &[], Class::Meta, Arg::Required, NONE, p_metadata),
+    kw(
+        "classtype",
+        &[],
+        Class::Meta,
+        Arg::Required,
+        NONE,
+        p_classtype,
+    ),
+    kw(
+        "priority",
+        &[],
+        Class::Meta,
+        Arg::Required,
+        NONE,
+        p_priority,
+    ),
+    kw(
+        "reference",
+        &[],
+        Class::Meta,
+        Arg::Required,
+        NONE,
+        p_reference,
+    ),
+    kw(
+        "metadata",
+        &[],
+        Class::Meta,
+        Arg::Required,
+        NONE,
+        p_metadata,
+    ),
     kw("target", &[], Class::Meta, Arg::Required, NONE, p_target),
     kw("tag", &[], Class::Meta, Arg::Required, NONE, p_tag),
     kw("noalert", &[], Class::Meta, Arg::None, NONE, p_none),
@@ -634,8 +810,22 @@ pub static KEYWORDS: &[Keyword] = &[
     kw("prefilter", &[], Class::Other, Arg::None, NONE, p_none),
     kw("bypass", &[], Class::Other, Arg::None, NONE, p_none),
     // content and modifiers
-    kw("content", &[], Class::Content, Arg::Required, NONE, p_content),
-    kw("uricontent", &[], Class::Content, Arg::Required, HTTP, p_content),
+    kw(
+        "content",
+        &[],
+        Class::Content,
+        Arg::Required,
+        NONE,
+        p_content,
+    ),
+    kw(
+        "uricontent",
+        &[],
+        Class::Content,
+        Arg::Required,
+        HTTP,
+        p_content,
+    ),
     modifier("nocase", Modifier::Nocase, Arg::None, p_none),
     modifier("rawbytes", Modifier::Rawbytes, Arg::None, p_none),
     modifier("depth", Modifier::Depth, Arg::Required, p_var_or_u32),
@@ -644,7 +834,12 @@ pub static KEYWORDS: &[Keyword] = &[
     modifier("within", Modifier::Within, Arg::Required, p_var_or_i32),
     modifier("startswith", Modifier::StartsWith, Arg::None, p_none),
     modifier("endswith", Modifier::EndsWith, Arg::None, p_none),
-    modifier("fast_pattern", Modifier::FastPattern, Arg::Optional, p_fast_pattern),
+    modifier(
+        "fast_pattern",
+        Modifier::FastPattern,
+        Arg::Optional,
+        p_fast_pattern,
+    ),
     modifier("replace", Modifier::Replace, Arg::Required, p_replace),
     // legacy http content modifiers
     legacy("http_uri", "http.uri"),
@@ -761,7 +956,14 @@ pub static KEYWORDS: &[Keyword] = &[
     sticky("ip.src", &[], NONE),
     sticky("ip.dst", &[], NONE),
     sticky("base64_data", &[], NONE),
-    kw("frame", &[], Class::Sticky("frame"), Arg::Required, NONE, p_raw),
+    kw(
+        "frame",
+        &[],
+        Class::Sticky("frame"),
+        Arg::Required,
+        NONE,
+        p_raw,
+    ),
     kw("pkt_data", &[], Class::PktData, Arg::None, NONE, p_none),
     // transforms
     transform("compress_whitespace"),
@@ -775,20 +977,83 @@ pub static KEYWORDS: &[Keyword] = &[
     transform("header_lowercase"),
     transform("to_lowercase"),
     transform("to_uppercase"),
-    kw("pcrexform", &[], Class::Transform, Arg::Required, NONE, p_pcrexform),
+    kw(
+        "pcrexform",
+        &[],
+        Class::Transform,
+        Arg::Required,
+        NONE,
+        p_pcrexform,
+    ),
     kw("xor", &[], Class::Transform, Arg::Required, NONE, p_xor),
     // payload matches
     kw("pcre", &[], Class::Payload, Arg::Required, NONE, p_pcre),
-    kw("byte_test", &[], Class::Payload, Arg::Required, NONE, p_byte_test),
-    kw("byte_jump", &[], Class::Payload, Arg::Required, NONE, p_byte_jump),
-    kw("byte_extract", &[], Class::Payload, Arg::Required, NONE, p_byte_extract),
-    kw("byte_math", &[], Class::Payload, Arg::Required, NONE, p_byte_math),
-    kw("isdataat", &[], Class::Payload, Arg::Required, NONE, p_isdataat),
+    kw(
+        "byte_test",
+        &[],
+        Class::Payload,
+        Arg::Required,
+        NONE,
+        p_byte_test,
+    ),
+    kw(
+        "byte_jump",
+        &[],
+        Class::Payload,
+        Arg::Required,
+        NONE,
+        p_byte_jump,
+    ),
+    kw(
+        "byte_extract",
+        &[],
+        Class::Payload,
+        Arg::Required,
+        NONE,
+        p_byte_extract,
+    ),
+    kw(
+        "byte_math",
+        &[],
+        Class::Payload,
+        Arg::Required,
+        NONE,
+        p_byte_math,
+    ),
+    kw(
+        "isdataat",
+        &[],
+        Class::Payload,
+        Arg::Required,
+        NONE,
+        p_isdataat,
+    ),
     kw("bsize", &[], Class::Payload, Arg::Required, NONE, p_cmp_u64),
-    kw("base64_decode", &[], Class::Payload, Arg::Optional, NONE, p_raw),
-    kw("dataset", &[], Class::Payload, Arg::Required, NONE, p_dataset),
+    kw(
+        "base64_decode",
+        &[],
+        Class::Payload,
+        Arg::Optional,
+        NONE,
+        p_raw,
+    ),
+    kw(
+        "dataset",
+        &[],
+        Class::Payload,
+        Arg::Required,
+        NONE,
+        p_dataset,
+    ),
     kw("datarep", &[], Class::Payload, Arg::Required, NONE, p_raw),
-    kw("lua", &["luajit"], Class::Payload, Arg::Required, NONE, p_raw),
+    kw(
+        "lua",
+        &["luajit"],
+        Class::Payload,
+        Arg::Required,
+        NONE,
+        p_raw,
+    ),
     kw("asn1", &[], Class::Payload, Arg::Required, NONE, p_raw),
     // packet header keywords
     other("ttl", NONE, p_cmp_u8),
@@ -797,10 +1062,38 @@ pub static KEYWORDS: &[Keyword] = &[
     other("ipopts", NONE, p_ipopts),
     other("fragbits", NONE, p_fragbits),
     other("fragoffset", NONE, p_fragoffset),
-    kw("tcp.flags", &["flags"], Class::Other, Arg::Required, NONE, p_flags),
-    kw("tcp.seq", &["seq"], Class::Other, Arg::Required, NONE, p_cmp_u32),
-    kw("tcp.ack", &["ack"], Class::Other, Arg::Required, NONE, p_cmp_u32),
-    kw("tcp.window", &["window"], Class::Other, Arg::Required, NONE, p_window),
+    kw(
+        "tcp.flags",
+        &["flags"],
+        Class::Other,
+        Arg::Required,
+        NONE,
+        p_flags,
+    ),
+    kw(
+        "tcp.seq",
+        &["seq"],
+        Class::Other,
+        Arg::Required,
+        NONE,
+        p_cmp_u32,
+    ),
+    kw(
+        "tcp.ack",
+        &["ack"],
+        Class::Other,
+        Arg::Required,
+        NONE,
+        p_cmp_u32,
+    ),
+    kw(
+        "tcp.window",
+        &["window"],
+        Class::Other,
+        Arg::Required,
+        NONE,
+        p_window,
+    ),
     other("tcp.mss", NONE, p_cmp_u16),
     other("itype", NONE, p_cmp_u8),
     other("icode", NONE, p_cmp_u8),
@@ -860,7 +1153,14 @@ pub static KEYWORDS: &[Keyword] = &[
     other("tls_cert_notafter", TLS, p_raw),
     flag("tls_cert_expired", TLS),
     flag("tls_cert_valid", TLS),
-    kw("tls_store", &["tls.store"], Class::Other, Arg::None, TLS, p_none),
+    kw(
+        "tls_store",
+        &["tls.store"],
+        Class::Other,
+        Arg::None,
+        TLS,
+        p_none,
+    ),
     other("tls.cert_chain_len", TLS, p_cmp_u32),
     other("ssl_version", TLS, p_ssl_version),
     other("ssl_state", TLS, p_ssl_state),
@@ -868,19 +1168,40 @@ pub static KEYWORDS: &[Keyword] = &[
     other("ssh.protoversion", SSH, p_raw),
     other("ssh.softwareversion", SSH, p_raw),
     // dns
-    other("dns.opcode", DNS, p_raw),
+    other("dns.opcode", DNS, p_dns_opcode),
     // http2
-    other("http2.frametype", HTTP2, p_raw),
-    other("http2.errorcode", HTTP2, p_raw),
+    other("http2.frametype", HTTP2, p_http2_frametype),
+    other("http2.errorcode", HTTP2, p_http2_errorcode),
     other("http2.priority", HTTP2, p_cmp_u8),
     other("http2.window", HTTP2, p_cmp_u32),
     other("http2.size_update", HTTP2, p_cmp_u64),
     other("http2.settings", HTTP2, p_raw),
     // dcerpc / smb / nfs
-    kw("dcerpc.iface", &["dce_iface"], Class::Other, Arg::Required, DCERPC, p_raw),
-    kw("dcerpc.opnum", &["dce_opnum"], Class::Other, Arg::Required, DCERPC, p_raw),
+    kw(
+        "dcerpc.iface",
+        &["dce_iface"],
+        Class::Other,
+        Arg::Required,
+        DCERPC,
+        p_dce_iface,
+    ),
+    kw(
+        "dcerpc.opnum",
+        &["dce_opnum"],
+        Class::Other,
+        Arg::Required,
+        DCERPC,
+        p_dce_opnum,
+    ),
     other("nfs_procedure", NFS, p_raw),
-    kw("nfs.version", &["nfs_version"], Class::Other, Arg::Required, NFS, p_raw),
+    kw(
+        "nfs.version",
+        &["nfs_version"],
+        Class::Other,
+        Arg::Required,
+        NFS,
+        p_raw,
+    ),
     // ftp
     flag("ftpbounce", FTP),
     other("ftpdata_command", FTPDATA, p_raw),
@@ -888,9 +1209,30 @@ pub static KEYWORDS: &[Keyword] = &[
     other("modbus", MODBUS, p_raw),
     other("cip_service", ENIP, p_raw),
     other("enip_command", ENIP, p_raw),
-    kw("dnp3_func", &["dnp3.func"], Class::Other, Arg::Required, DNP3, p_raw),
-    kw("dnp3_ind", &["dnp3.ind"], Class::Other, Arg::Required, DNP3, p_raw),
-    kw("dnp3_obj", &["dnp3.obj"], Class::Other, Arg::Required, DNP3, p_raw),
+    kw(
+        "dnp3_func",
+        &["dnp3.func"],
+        Class::Other,
+        Arg::Required,
+        DNP3,
+        p_raw,
+    ),
+    kw(
+        "dnp3_ind",
+        &["dnp3.ind"],
+        Class::Other,
+        Arg::Required,
+        DNP3,
+        p_raw,
+    ),
+    kw(
+        "dnp3_obj",
+        &["dnp3.obj"],
+        Class::Other,
+        Arg::Required,
+        DNP3,
+        p_raw,
+    ),
     // krb5
     other("krb5_err_code", KRB5, p_raw),
     other("krb5_msg_type", KRB5, p_raw),
@@ -910,7 +1252,14 @@ pub static KEYWORDS: &[Keyword] = &[
     other("mqtt.flags", MQTT, p_raw),
     other("mqtt.qos", MQTT, p_raw),
     other("mqtt.protocol_version", MQTT, p_raw),
-    kw("mqtt.reason_code", &["mqtt.connack.return_code"], Class::Other, Arg::Required, MQTT, p_raw),
+    kw(
+        "mqtt.reason_code",
+        &["mqtt.connack.return_code"],
+        Class::Other,
+        Arg::Required,
+        MQTT,
+        p_raw,
+    ),
     other("mqtt.connect.flags", MQTT, p_raw),
     other("mqtt.connack.session_present", MQTT, p_raw),
     // ike
@@ -962,6 +1311,9 @@ mod tests {
         assert_eq!(lookup("dns_query").unwrap().name, "dns.query");
         assert_eq!(lookup("flags").unwrap().name, "tcp.flags");
         assert!(lookup("nonexistent").is_none());
-        assert!(matches!(lookup("http_uri").unwrap().class, Class::LegacyBuffer("http.uri")));
+        assert!(matches!(
+            lookup("http_uri").unwrap().class,
+            Class::LegacyBuffer("http.uri")
+        ));
     }
 }

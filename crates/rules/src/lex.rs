@@ -73,9 +73,7 @@ fn split_header(text: &str, end: usize) -> Result<Vec<(&str, Span)>, LexError> {
 /// Lexes a whole rule.
 pub fn lex_rule(text: &str) -> Result<RawRule<'_>, LexError> {
     if text.len() > MAX_RULE_LEN {
-        return Err(err(format!(
-            "rule longer than {MAX_RULE_LEN} bytes"
-        )));
+        return Err(err(format!("rule longer than {MAX_RULE_LEN} bytes")));
     }
     let b = text.as_bytes();
     let open = match text.find('(') {
@@ -220,15 +218,19 @@ mod tests {
 
     #[test]
     fn lex_basic() {
-        let r = lex_rule(r#"alert tcp [1.2.3.4, 5.6.7.8] any -> any 80 (msg:"a\;b"; nocase; sid:1;)"#)
-            .unwrap();
+        let r =
+            lex_rule(r#"alert tcp [1.2.3.4, 5.6.7.8] any -> any 80 (msg:"a\;b"; nocase; sid:1;)"#)
+                .unwrap();
         assert_eq!(r.header.len(), 7);
         assert_eq!(r.header[2].0, "[1.2.3.4, 5.6.7.8]");
         assert_eq!(r.options.len(), 3);
         assert_eq!(r.options[0].name, "msg");
         assert_eq!(r.options[0].value, Some(r#""a\;b""#));
         assert_eq!(r.options[1].value, None);
-        assert_eq!(unescape(strip_quotes(r.options[0].value.unwrap()).unwrap()), "a;b");
+        assert_eq!(
+            unescape(strip_quotes(r.options[0].value.unwrap()).unwrap()),
+            "a;b"
+        );
     }
 
     #[test]

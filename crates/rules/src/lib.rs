@@ -22,14 +22,15 @@ pub mod lex;
 mod loader;
 pub mod values;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use ast::*;
 pub use companions::{
-    parse_classification, parse_reference_config, parse_threshold_config, Classification, ConfigError,
-    ThresholdEntry, ThresholdType, Track,
+    parse_classification, parse_iprep_categories, parse_reference_config, parse_threshold_config,
+    Classification, ConfigError, ThresholdEntry, ThresholdType, Track,
 };
 pub use loader::{load_rule_files, load_rules_str, logical_rules, LoadResult, Loader};
 
@@ -51,6 +52,13 @@ pub struct RuleContext {
     /// App-layer protocols enabled; `None` = Suricata 7.0.10's stock
     /// suricata.yaml (see [`RuleContext::default_app_layer_enabled`]).
     pub app_layer: Option<AppLayerPredicate>,
+    /// Categories of the reputation categories file (`iprep` rules naming
+    /// another category fail; `None` = no file configured).
+    pub iprep_categories: Option<HashSet<String>>,
+    /// Directory relative dataset `load`/`state` files are looked up in
+    /// (Suricata's data directory). When set, a rule whose file is missing
+    /// fails, as in Suricata; `None` skips the check.
+    pub dataset_dir: Option<PathBuf>,
 }
 
 impl fmt::Debug for RuleContext {
@@ -61,6 +69,8 @@ impl fmt::Debug for RuleContext {
             .field("classification", &self.classification.len())
             .field("references", &self.references.len())
             .field("app_layer", &self.app_layer.is_some())
+            .field("iprep_categories", &self.iprep_categories)
+            .field("dataset_dir", &self.dataset_dir)
             .finish()
     }
 }
@@ -131,7 +141,12 @@ pub fn parse_rule(text: &str, ctx: &RuleContext) -> Result<Rule, RuleError> {
 }
 
 /// Like [`parse_rule`], recording file and line in the result / error.
-pub fn parse_rule_at(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Result<Rule, RuleError> {
+pub fn parse_rule_at(
+    text: &str,
+    ctx: &RuleContext,
+    file: &str,
+    line: usize,
+) -> Result<Rule, RuleError> {
     build::build_rule(text, ctx, file, line).map_err(|f| RuleError {
         file: file.to_string(),
         line,

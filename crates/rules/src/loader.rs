@@ -63,7 +63,9 @@ impl<'a> Loader<'a> {
             }
             Err(e) => {
                 self.result.bad_files += 1;
-                self.result.file_errors.push(format!("opening rule file {name}: {e}"));
+                self.result
+                    .file_errors
+                    .push(format!("opening rule file {name}: {e}"));
             }
         }
     }

@@ -5,7 +5,10 @@ use super::*;
 
 fn ctx() -> RuleContext {
     let mut c = RuleContext::default();
-    c.set_var("vars.address-groups.HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]");
+    c.set_var(
+        "vars.address-groups.HOME_NET",
+        "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]",
+    );
     c.set_var("vars.address-groups.EXTERNAL_NET", "!$HOME_NET");
     c.set_var("vars.port-groups.HTTP_PORTS", "80");
     c
@@ -29,30 +32,63 @@ fn verdicts() {
         (r#"msg:"x"; sid:0;"#, false),
         (r#"msg:"x"; sid:4294967295;"#, false),
         (r#"msg:"x"; sid:4294967294;"#, true),
-        (r#"msg:"x"; content:"a"; content:"b"; nocase; depth:0;  sid:21;"#, false),
+        (
+            r#"msg:"x"; content:"a"; content:"b"; nocase; depth:0;  sid:21;"#,
+            false,
+        ),
         (r#"msg:"x"; content:"a"; sid:25; msg:"y";"#, false),
         (r#"msg:"x"; CONTENT:"a"; sid:26;"#, true),
-        (r#"msg:"x"; content:"a"; distance:0; nocase; nocase; sid:27;"#, false),
+        (
+            r#"msg:"x"; content:"a"; distance:0; nocase; nocase; sid:27;"#,
+            false,
+        ),
         (r#"msg:"x"; sid:33; classtype:foo;"#, true),
         (r#"msg:"x"; sid:36; rev:0;"#, false),
-        (r#"msg:"x"; content:"a"; http.uri; nocase; content:"b"; sid:7;"#, false),
+        (
+            r#"msg:"x"; content:"a"; http.uri; nocase; content:"b"; sid:7;"#,
+            false,
+        ),
         (r#"msg:"x"; http.uri; content:"a"; http_uri; sid:9;"#, false),
-        (r#"msg:"x"; content:"a"; http_uri; content:"b"; http_uri; distance:0; sid:8;"#, true),
-        (r#"msg:"x"; content:"a"; depth:1; distance:0; sid:10;"#, false),
+        (
+            r#"msg:"x"; content:"a"; http_uri; content:"b"; http_uri; distance:0; sid:8;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; content:"a"; depth:1; distance:0; sid:10;"#,
+            false,
+        ),
         (r#"msg:"x"; content:"ab"; within:1; sid:11;"#, false),
         (r#"msg:"x"; flow:to_server,to_client; sid:12;"#, false),
-        (r#"msg:"x"; flow:established; flow:to_server; sid:14;"#, false),
+        (
+            r#"msg:"x"; flow:established; flow:to_server; sid:14;"#,
+            false,
+        ),
         (r#"msg:"x"; dsize:>10; dsize:<5; sid:15;"#, false),
-        (r#"msg:"x"; content:"a"; fast_pattern; content:"b"; fast_pattern; sid:18;"#, false),
-        (r#"msg:"x"; content:!"a"; fast_pattern:only; sid:19;"#, false),
+        (
+            r#"msg:"x"; content:"a"; fast_pattern; content:"b"; fast_pattern; sid:18;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; content:!"a"; fast_pattern:only; sid:19;"#,
+            false,
+        ),
         (r#"msg:"x"; http.uri; to_lowercase; sid:21;"#, false),
         (r#"msg:"x"; to_lowercase; content:"a"; sid:22;"#, false),
-        (r#"msg:"x"; http.uri; content:"a"; to_lowercase; sid:23;"#, true),
-        (r#"msg:"x"; http.uri; content:"a"; rawbytes; sid:24;"#, false),
+        (
+            r#"msg:"x"; http.uri; content:"a"; to_lowercase; sid:23;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; http.uri; content:"a"; rawbytes; sid:24;"#,
+            false,
+        ),
         (r#"msg:"x"; pcre:"/a(/"; sid:26;"#, false),
         (r#"msg:"x"; pcre:"/^a/R"; sid:27;"#, false),
         (r#"msg:"x"; content:"b"; pcre:"/^a/R"; sid:9;"#, true),
-        (r#"msg:"x"; http.uri; content:"x"; pcre:"/a/H"; sid:16;"#, false),
+        (
+            r#"msg:"x"; http.uri; content:"x"; pcre:"/a/H"; sid:16;"#,
+            false,
+        ),
         (r#"msg:"x"; content:"x"; fast_pattern:1,1; sid:17;"#, false),
         (r#"msg:"x"; nocase:1; content:"a"; sid:30;"#, false),
         (r#"msg:"x"; sameip:yes; sid:32;"#, false),
@@ -62,15 +98,83 @@ fn verdicts() {
         (r#"msg:"x"; decode-event:ipv4.trunc_pkt; sid:34;"#, true),
         (r#"msg:"x"; flowbits:set; sid:35;"#, false),
         (r#"msg:"x"; byte_test:4,>,1; sid:44;"#, false),
-        (r#"msg:"x"; dns.query; content:"a"; tls.sni; content:"b"; sid:51;"#, false),
-        (r#"msg:"x"; content:"a"; http_uri; http_header; sid:52;"#, false),
-        (r#"msg:"x"; file.data; pkt_data; content:"y"; sid:32;"#, false),
-        (r#"msg:"x"; byte_extract:1,0,v; content:"x"; depth:v; sid:47;"#, true),
+        (
+            r#"msg:"x"; dns.query; content:"a"; tls.sni; content:"b"; sid:51;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; content:"a"; http_uri; http_header; sid:52;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; file.data; pkt_data; content:"y"; sid:32;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; byte_extract:1,0,v; content:"x"; depth:v; sid:47;"#,
+            true,
+        ),
         (r#"msg:"x"; content:"x"; depth:v; sid:48;"#, false),
-        (r#"msg:"x"; threshold:type limit,track by_src,count 1; sid:38;"#, false),
+        (
+            r#"msg:"x"; threshold:type limit,track by_src,count 1; sid:38;"#,
+            false,
+        ),
         (r#"msg:"x"; modbus:function 1; sid:1;"#, false),
         (r#"msg:"x"; unknownkw; sid:1;"#, false),
         (r#"msg:"x";"#, false),
+        (r#"msg:"x"; flags:S; sid:1;"#, true),
+        (r#"msg:"x"; udp.hdr; content:"a"; sid:10;"#, false),
+        (r#"msg:"x"; tcp.hdr; content:"a"; sid:10;"#, true),
+        (r#"msg:"x"; sid:19; priority:foo;"#, false),
+        (r#"msg:"x"; sid:20; target:foo;"#, false),
+        (r#"msg:"x"; sid:22; metadata:;"#, false),
+        (r#"msg:"x"; sid:23; classtype:a b;"#, false),
+        (r#"msg:"x"; sid:24; ttl:256;"#, false),
+        (r#"msg:"x"; sid:26; ipopts:foo;"#, false),
+        (r#"msg:"x"; sid:27; ip_proto:300;"#, false),
+        (
+            r#"msg:"x"; sid:29; app-layer-protocol:http; app-layer-protocol:dns;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; sid:29; app-layer-protocol:!http; app-layer-protocol:!dns;"#,
+            true,
+        ),
+        (r#"msg:"x"; sid:35; ssl_version:foo;"#, false),
+        (r#"msg:"x"; sid:36; dns.opcode:foo;"#, false),
+        (r#"msg:"x"; sid:37; http2.frametype:FOO;"#, false),
+        (r#"msg:"x"; sid:37; http2.frametype:HEADERS;"#, true),
+        (r#"msg:"x"; sid:38; tos:300;"#, false),
+        (r#"msg:"x"; sid:39; dcerpc.iface:foo;"#, false),
+        (
+            r#"msg:"x"; sid:39; dcerpc.iface:4b324fc8-1670-01d3-1278-5a47bf6ee188,>3;"#,
+            true,
+        ),
+        (r#"msg:"x"; sid:41; base64_data; content:"a";"#, false),
+        (
+            r#"msg:"x"; sid:42; content:"a"; base64_decode:bytes 5; base64_data; content:"a";"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; file.data; strip_whitespace; content:"a b"; sid:1;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; file.data; to_lowercase; content:"aB"; sid:1;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.uri; content:"abcdefgh"; bsize:<8; sid:1;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.uri; content:"abcdefgh"; bsize:>1024; sid:1;"#,
+            true,
+        ),
+        (r#"msg:"x"; content:" "; within:-1048577; sid:2;"#, true),
+        (r#"msg:"x"; pcre:/a/i; sid:2;"#, true),
+        (r#"msg:"x"; pcre:"/gid=(\d+)/, flow:gid"; sid:3;"#, true),
+        (r#"msg:"x"; iprep:any,BadHosts,>,30; sid:1;"#, false),
     ];
     let c = ctx();
     for (opts, ok) in cases {
@@ -139,5 +243,8 @@ fn loader_dups_and_lines() {
     assert_eq!(r.rules.len(), 2);
     assert_eq!(r.rules[1].rev, 2);
     assert!(r.errors[0].to_string().starts_with("t.rules:1: nocase: "));
-    assert_eq!(r.summary(), "1 rule files processed. 3 rules successfully loaded, 2 rules failed");
+    assert_eq!(
+        r.summary(),
+        "1 rule files processed. 3 rules successfully loaded, 2 rules failed"
+    );
 }

@@ -74,7 +74,10 @@ pub enum OptionValue {
     SignedNumber(i64),
     /// A byte_extract/byte_math variable name.
     VarName(String),
-    Content { pattern: Vec<u8>, negated: bool },
+    Content {
+        pattern: Vec<u8>,
+        negated: bool,
+    },
     Pcre(Pcre),
     Byte(ByteOp),
     Compare(NumCmp),
@@ -95,7 +98,8 @@ pub fn parse_u64(s: &str) -> Result<u64, String> {
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("invalid number \"{t}\""));
     }
-    t.parse::<u64>().map_err(|_| format!("number \"{t}\" out of range"))
+    t.parse::<u64>()
+        .map_err(|_| format!("number \"{t}\" out of range"))
 }
 
 pub fn parse_i64(s: &str) -> Result<i64, String> {
@@ -254,13 +258,40 @@ pub fn parse_pcre(raw: &str) -> Result<Pcre, String> {
         negated = true;
         t = r.trim_start();
     }
-    let inner = crate::lex::strip_quotes(t).ok_or_else(|| "pcre value must be double quoted".to_string())?;
-    let rest = inner
-        .strip_prefix('/')
+    // Quotes are optional for pcre.
+    let inner = if t.starts_with('"') {
+        crate::lex::strip_quotes(t).ok_or_else(|| format!("pcre parse error: {t}"))?
+    } else {
+        t
+    };
+    // Capture specs may follow the flags: `/re/flags, flow:name, pkt:name`.
+    let end = inner
+        .rfind('/')
+        .filter(|&e| e > 0)
         .ok_or_else(|| format!("pcre parse error: {inner}"))?;
-    let end = rest.rfind('/').ok_or_else(|| format!("pcre parse error: {inner}"))?;
-    let pattern = rest[..end].to_string();
-    let flags = rest[end + 1..].to_string();
+    // Suricata takes the first character as the opening delimiter.
+    let first_len = inner.chars().next().map(char::len_utf8).unwrap_or(1);
+    if end < first_len {
+        return Err(format!("pcre parse error: {inner}"));
+    }
+    let pattern = inner[first_len..end].to_string();
+    let after = &inner[end + 1..];
+    let (flags, captures) = match after.split_once(',') {
+        Some((f, c)) => (f.trim_end().to_string(), Some(c)),
+        None => (after.to_string(), None),
+    };
+    if let Some(c) = captures {
+        for spec in c.split(',') {
+            let spec = spec.trim();
+            let ok = spec
+                .split_once(':')
+                .map(|(k, v)| matches!(k.trim(), "flow" | "pkt" | "alert") && !v.trim().is_empty())
+                .unwrap_or(false);
+            if !ok {
+                return Err(format!("invalid pcre capture \"{spec}\""));
+            }
+        }
+    }
     let mut relative = false;
     let mut buffer = None;
     for f in flags.chars() {
@@ -314,7 +345,11 @@ pub fn compile_pcre(p: &Pcre) -> Result<(), String> {
     } else {
         p.pattern.clone()
     };
-    let pat = if p.flags.contains('G') { format!("(?U){pat}") } else { pat };
+    let pat = if p.flags.contains('G') {
+        format!("(?U){pat}")
+    } else {
+        pat
+    };
     b.build(&pat)
         .map(|_| ())
         .map_err(|e| format!("pcre2 compile of \"{}\" failed: {e}", p.pattern))
@@ -414,7 +449,9 @@ pub fn parse_byte_test(v: &str) -> Result<ByteOp, String> {
             return Err("cannot test more than 23 bytes with \"string\"".into());
         }
         if !string && nb > 8 {
-            return Err(format!("cannot test more than 8 bytes without \"string\": {v}"));
+            return Err(format!(
+                "cannot test more than 8 bytes without \"string\": {v}"
+            ));
         }
     }
     Ok(ByteOp {
@@ -470,7 +507,9 @@ pub fn parse_byte_jump(v: &str) -> Result<ByteOp, String> {
             return Err("cannot jump more than 23 bytes with \"string\"".into());
         }
         if !string && nb > 8 {
-            return Err(format!("cannot jump more than 8 bytes without \"string\": {v}"));
+            return Err(format!(
+                "cannot jump more than 8 bytes without \"string\": {v}"
+            ));
         }
     }
     Ok(ByteOp {
@@ -581,7 +620,12 @@ pub fn parse_byte_math(v: &str) -> Result<ByteOp, String> {
             _ => return Err(format!("unknown byte_math option \"{part}\"")),
         }
     }
-    if out.nbytes.is_empty() || out.offset.is_empty() || out.op.is_none() || out.value.is_none() || out.var.is_none() {
+    if out.nbytes.is_empty()
+        || out.offset.is_empty()
+        || out.op.is_none()
+        || out.value.is_none()
+        || out.var.is_none()
+    {
         return Err("byte_math needs bytes, offset, oper, rvalue and result".into());
     }
     Ok(out)
@@ -590,7 +634,10 @@ pub fn parse_byte_math(v: &str) -> Result<ByteOp, String> {
 /// isdataat: `[!]N|var [, relative] [, rawbytes]`.
 pub fn parse_isdataat(v: &str) -> Result<OptionValue, String> {
     let a = split_args(v);
-    let first = a.first().map(|s| s.trim_start_matches('!').trim()).unwrap_or("");
+    let first = a
+        .first()
+        .map(|s| s.trim_start_matches('!').trim())
+        .unwrap_or("");
     if parse_u64(first).is_err() && !is_var_name(first) {
         return Err(format!("invalid isdataat value \"{v}\""));
     }
@@ -735,6 +782,7 @@ pub fn parse_xbits(v: &str, xbits: bool) -> Result<Bits, String> {
             (Some("expire"), Some(n)) => {
                 parse_u64(n)?;
             }
+            (Some("src" | "dst" | "both" | "pair"), None) if !xbits => {}
             _ => return Err(format!("invalid option \"{e}\"")),
         }
     }
@@ -804,10 +852,14 @@ pub fn parse_flow(v: &str) -> Result<OptionValue, String> {
         if !conflict.is_empty() && seen.contains(&conflict) {
             return Err(format!("cannot set {o}, {conflict} already set"));
         }
-        if (canon == "stateless" && (seen.contains(&"established") || seen.contains(&"not_established")))
-            || ((canon == "established" || canon == "not_established") && seen.contains(&"stateless"))
+        if (canon == "stateless"
+            && (seen.contains(&"established") || seen.contains(&"not_established")))
+            || ((canon == "established" || canon == "not_established")
+                && seen.contains(&"stateless"))
         {
-            return Err(format!("cannot combine {o} with the other flow state options"));
+            return Err(format!(
+                "cannot combine {o} with the other flow state options"
+            ));
         }
         seen.push(canon);
     }
@@ -921,6 +973,9 @@ mod tests {
         assert!(parse_pcre(r#""/a/UH""#).is_err());
         assert!(parse_pcre(r#""/a/iz""#).is_err());
         assert!(parse_pcre(r#""a""#).is_err());
+        assert!(parse_pcre("/a/i").is_ok());
+        assert!(parse_pcre(r#""/gid=(\d+)/, flow:gid""#).is_ok());
+        assert!(parse_pcre(r#""/gid=(\d+)/, bogus""#).is_err());
         assert!(compile_pcre(&parse_pcre(r#""/a(/""#).unwrap()).is_err());
         assert!(parse_pcre(r#"!"/a/""#).unwrap().negated);
     }

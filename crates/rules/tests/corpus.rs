@@ -13,7 +13,9 @@ fn rule_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in ["et-open", "et-open-supplement", "suricata-events"] {
         let d = common::shared().join("rules").join(dir);
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.extension().is_some_and(|x| x == "rules") {

@@ -38,10 +38,14 @@ fn read_reference() -> BTreeMap<String, Reference> {
     out
 }
 
-fn read_contexts() -> (HashMap<String, String>, HashMap<String, (bool, HashMap<String, String>)>) {
+type Settings = HashMap<String, String>;
+/// Per test: (has its own yaml, settings).
+type TestSettings = HashMap<String, (bool, Settings)>;
+
+fn read_contexts() -> (Settings, TestSettings) {
     let text = include_str!("data/contexts.tsv");
     let mut default = HashMap::new();
-    let mut per: HashMap<String, (bool, HashMap<String, String>)> = HashMap::new();
+    let mut per: TestSettings = HashMap::new();
     for l in text.lines() {
         let f: Vec<&str> = l.splitn(3, '\t').collect();
         if f.len() < 3 {
@@ -89,9 +93,12 @@ fn suricata_verify_verdicts() {
             }
             None => default.clone(),
         };
-        let ctx = common::context_from_settings(&settings);
+        let mut ctx = common::context_from_settings(&settings);
+        // Where Suricata looked for dataset files when the reference was made.
+        ctx.dataset_dir = Some("/var/lib/suricata/data".into());
         let res = load_rules_str(&text, "test.rules", &ctx);
-        let ours: HashMap<usize, String> = res.errors.iter().map(|e| (e.line, e.to_string())).collect();
+        let ours: HashMap<usize, String> =
+            res.errors.iter().map(|e| (e.line, e.to_string())).collect();
         for (line, rule) in logical_rules(&text) {
             total += 1;
             let theirs_fail = r.failing.contains(&line);
@@ -119,5 +126,8 @@ fn suricata_verify_verdicts() {
         "suricata-verify verdict agreement: {agree}/{total} rules; {} disagree; {count_diffs} files with different loaded/failed counts",
         diffs.len()
     );
-    assert!(agree >= MIN_AGREEMENT, "agreement {agree}/{total} fell below {MIN_AGREEMENT}");
+    assert!(
+        agree >= MIN_AGREEMENT,
+        "agreement {agree}/{total} fell below {MIN_AGREEMENT}"
+    );
 }

@@ -60,8 +60,12 @@ PY
 )
     common=(-c "$yaml" --set "classification-file=$SV/etc/classification.config"
             --set "reference-config-file=$SV/etc/reference.config" "${sets[@]}")
-    (cd "$dir" && timeout 120 suricata -T -v "${common[@]}" -S "$rules" -l "$TMP" > "$TMP/log" 2>&1 < /dev/null) || true
-    { grep -oE "from file .* at line [0-9]+$" "$TMP/log" || true; } | sed -E 's/.* at line ([0-9]+)$/\1/' |
+    rm -rf "$TMP/out" && mkdir -p "$TMP/out"
+    (cd "$dir" && timeout 120 suricata -T -v "${common[@]}" -S "$rules" -l "$TMP/out" > "$TMP/log" 2>&1 < /dev/null) || true
+    # Tests with their own yaml may log to a file or to eve.json instead of the console.
+    cat "$TMP/out/"*.log "$TMP/out/"*.json 2>/dev/null >> "$TMP/log" || true
+    { grep -oE "error parsing signature .* from file .* at line [0-9]+" "$TMP/log" || true; } |
+        sed -E 's/.* at line ([0-9]+)$/\1/' | sort -un |
         while read -r line; do printf '%s\t%s\tfail\n' "$rel" "$line"; done >> "$OUT/verdicts.tsv"
     summary=$(grep -oE '[0-9]+ rules successfully loaded, [0-9]+ rules failed' "$TMP/log" | tail -1 || true)
     if [ -n "$summary" ]; then
