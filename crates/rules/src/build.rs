@@ -8,6 +8,10 @@ use crate::lex;
 use crate::values::OptionValue;
 use crate::RuleContext;
 
+/// Largest depth/offset (exclusive) and |distance|/|within| (inclusive)
+/// Suricata accepts: 1 MiB.
+const MAX_CONTENT_OFFSET: i64 = 1 << 20;
+
 /// A rule that failed: the keyword involved (if any) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
@@ -702,6 +706,14 @@ fn apply_modifier(
                 );
             }
             let val = var_or_num_u(v, st, name)?;
+            if let VarOrNum::Num(n) = val {
+                if n as i64 >= MAX_CONTENT_OFFSET {
+                    return fail(name, format!("invalid value for {word}: {n}."));
+                }
+            }
+            if c.negated && c.fast_pattern.is_some() {
+                return fail(name, "fast_pattern; cannot be used with negated content, along with relative modifiers");
+            }
             if m == Modifier::Depth {
                 if let VarOrNum::Num(n) = val {
                     if (n as i64) < plen {
@@ -743,6 +755,17 @@ fn apply_modifier(
                 );
             }
             let val = var_or_num_s(v, st, name)?;
+            if let VarOrNumSigned::Num(n) = val {
+                if (n as i64).abs() > MAX_CONTENT_OFFSET {
+                    return fail(name, format!("invalid value for {word}: {n}"));
+                }
+            }
+            if c.negated && c.fast_pattern.is_some() {
+                return fail(
+                    name,
+                    "can't have a relative negated keyword set along with a fast_pattern",
+                );
+            }
             if m == Modifier::Within {
                 if let VarOrNumSigned::Num(n) = val {
                     if n >= 0 && (n as i64) < plen {
@@ -780,6 +803,9 @@ fn apply_modifier(
                 OptionValue::FastPattern(f) => *f,
                 _ => FastPattern::default(),
             };
+            if c.negated && (relative || absolute) {
+                return fail(name, "fast_pattern; cannot be used with negated content, along with relative modifiers");
+            }
             if fp.only && (c.negated || relative || absolute) {
                 return fail(name, "fast_pattern: only; cannot be used with negated content or with any of the relative modifiers like distance, within, offset, depth");
             }
@@ -862,7 +888,13 @@ fn add_payload(
         OptionValue::Pcre(p) => p.relative,
         _ => false,
     };
+    let is_payload = rule
+        .buffers
+        .get(b)
+        .map(|x| x.buffer == "payload")
+        .unwrap_or(true);
     if relative
+        && is_payload
         && rule
             .buffers
             .get(b)
@@ -888,7 +920,7 @@ fn add_payload(
         }
     }
     if name == "dataset" {
-        check_dataset(ctx, v)?;
+        check_dataset(ctx, &rule.file, v)?;
     }
     if let OptionValue::Byte(op) = v {
         for s in [Some(&op.nbytes), Some(&op.offset), op.value.as_ref()]
@@ -942,7 +974,7 @@ fn values_is_name(s: &str) -> bool {
 
 /// Dataset `load` / `state` files must exist (Suricata loads them while
 /// parsing the rule).
-fn check_dataset(ctx: &RuleContext, v: &OptionValue) -> Result<(), Failure> {
+fn check_dataset(ctx: &RuleContext, rule_file: &str, v: &OptionValue) -> Result<(), Failure> {
     let OptionValue::Words(w) = v else {
         return Ok(());
     };
@@ -951,19 +983,37 @@ fn check_dataset(ctx: &RuleContext, v: &OptionValue) -> Result<(), Failure> {
     };
     for o in w.iter().skip(2) {
         let mut it = o.split_whitespace();
-        if let (Some(k @ ("load" | "state")), Some(file)) = (it.next(), it.next()) {
-            let p = std::path::Path::new(file);
-            let full = if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                dir.join(p)
-            };
-            if !full.exists() {
-                return fail(
-                    "dataset",
-                    format!("{k} file {} can not be opened", full.display()),
-                );
-            }
+        let (Some(k @ ("load" | "state" | "save")), Some(file)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let p = std::path::Path::new(file);
+        if p.components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return fail(
+                "dataset",
+                format!("{k} path \"{file}\" may not contain \"..\""),
+            );
+        }
+        if k == "save" {
+            continue;
+        }
+        // `load` is relative to the rule file, `state` to the data directory.
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else if k == "load" {
+            std::path::Path::new(rule_file)
+                .parent()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|| p.to_path_buf())
+        } else {
+            dir.join(p)
+        };
+        if !full.exists() {
+            return fail(
+                "dataset",
+                format!("{k} file {} can not be opened", full.display()),
+            );
         }
     }
     Ok(())
@@ -1006,6 +1056,35 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
             }
         }
     }
+    // The host buffer is lower-cased by Suricata.
+    if b.buffer == "http.host" && b.transforms.is_empty() {
+        for c in contents() {
+            if c.nocase {
+                return fail("nocase", "http.host keyword specified along with \"nocase\". The hostname buffer is normalized to lowercase, specifying nocase is redundant.");
+            }
+            if c.pattern.iter().any(u8::is_ascii_uppercase) {
+                return fail("content", "A pattern with uppercase characters detected for http.host. The hostname buffer is normalized to lowercase, please specify a lowercase pattern.");
+            }
+        }
+    }
+    // dsize: payload contents must fit an exact size or range.
+    if b.buffer == "payload" {
+        use crate::values::NumCmp;
+        let dsize = rule
+            .options
+            .iter()
+            .find_map(|o| match (o.keyword, &o.value) {
+                ("dsize", OptionValue::Compare(NumCmp::Eq(n))) => Some(*n),
+                ("dsize", OptionValue::Compare(NumCmp::Range(_, hi))) => Some(*hi),
+                _ => None,
+            });
+        if let Some(max) = dsize {
+            let need = required_size(contents());
+            if need > max {
+                return fail("dsize", format!("signature can't match as required content length {need} exceeds dsize value {max}"));
+            }
+        }
+    }
     // bsize: the contents must fit.
     for m in &b.matches {
         let Match::Option(i) = m else { continue };
@@ -1025,24 +1104,36 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
             NumCmp::Range(_, hi) => hi.saturating_sub(1),
             _ => continue,
         };
-        let mut sum: u64 = 0;
-        let mut need: u64 = 0;
-        for c in contents() {
-            if c.negated {
-                continue;
-            }
-            let len = c.pattern.len() as u64;
-            sum += len;
-            let off = match &c.offset {
-                Some(VarOrNum::Num(n)) => *n as u64,
-                _ => 0,
-            };
-            need = need.max(off + len);
-        }
-        let need = need.max(sum);
+        let need = required_size(contents());
         if need > max {
             return fail("bsize", format!("signature can't match as required content length {need} exceeds bsize value: {max}"));
         }
     }
     Ok(())
+}
+
+/// Smallest buffer size the contents need: absolute contents end at
+/// `offset + len`, relative ones extend the previous end by
+/// `distance + len`.
+fn required_size<'a>(contents: impl Iterator<Item = &'a Content>) -> u64 {
+    let mut cur: u64 = 0;
+    let mut max: u64 = 0;
+    for c in contents {
+        let len = c.pattern.len() as u64;
+        if c.distance.is_some() || c.within.is_some() {
+            let d = match &c.distance {
+                Some(VarOrNumSigned::Num(n)) => (*n).max(0) as u64,
+                _ => 0,
+            };
+            cur = cur.saturating_add(d).saturating_add(len);
+        } else {
+            let off = match &c.offset {
+                Some(VarOrNum::Num(n)) => *n as u64,
+                _ => 0,
+            };
+            cur = off.saturating_add(len);
+        }
+        max = max.max(cur);
+    }
+    max
 }

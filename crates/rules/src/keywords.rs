@@ -683,6 +683,295 @@ fn p_dce_opnum(v: &str) -> Result<OptionValue, String> {
     Ok(OptionValue::Raw(v.trim().into()))
 }
 
+/// modbus: `function <f>[, subfunction <n>]`, `access read|write [type][, address <a>][, value <v>]`,
+/// `unit <u>[, ...]`.
+fn p_modbus(v: &str) -> Result<OptionValue, String> {
+    let parts: Vec<&str> = v.split(',').map(str::trim).collect();
+    let mut i = 0;
+    if let Some(rest) = parts.first().and_then(|p| p.strip_prefix("unit")) {
+        values::parse_numcmp(rest.trim(), u8::MAX as u64)
+            .map_err(|e| format!("invalid modbus unit: {e}"))?;
+        i = 1;
+    }
+    let Some(first) = parts.get(i) else {
+        return if i == 1 {
+            Ok(OptionValue::Raw(v.trim().into()))
+        } else {
+            Err("empty modbus value".into())
+        };
+    };
+    let mut words = first.split_whitespace();
+    match words.next() {
+        Some("function") => {
+            let f = words.next().ok_or("modbus function needs a value")?;
+            let f = f.trim_start_matches('!');
+            let named = matches!(
+                f,
+                "assigned" | "unassigned" | "public" | "user" | "reserved" | "all"
+            );
+            if !named && values::parse_u64(f).map(|n| n > 255).unwrap_or(true) {
+                return Err(format!("invalid modbus function \"{f}\""));
+            }
+            for p in &parts[i + 1..] {
+                let mut w = p.split_whitespace();
+                if w.next() != Some("subfunction")
+                    || w.next().and_then(|n| values::parse_u64(n).ok()).is_none()
+                {
+                    return Err(format!("invalid modbus option \"{p}\""));
+                }
+            }
+        }
+        Some("access") => {
+            let a = words.next().ok_or("modbus access needs read or write")?;
+            if a != "read" && a != "write" {
+                return Err(format!("invalid modbus access \"{a}\""));
+            }
+            if let Some(t) = words.next() {
+                if !matches!(t, "discretes" | "coils" | "input" | "holding") {
+                    return Err(format!("invalid modbus access type \"{t}\""));
+                }
+            }
+            for p in &parts[i + 1..] {
+                let (k, val) = p
+                    .split_once(char::is_whitespace)
+                    .ok_or_else(|| format!("invalid modbus option \"{p}\""))?;
+                if !matches!(k, "address" | "value") {
+                    return Err(format!("invalid modbus option \"{p}\""));
+                }
+                values::parse_numcmp(val, u16::MAX as u64)?;
+            }
+        }
+        _ => return Err(format!("invalid modbus option \"{first}\"")),
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+const DNP3_FUNCS: &[&str] = &[
+    "confirm",
+    "read",
+    "write",
+    "select",
+    "operate",
+    "direct_operate",
+    "direct_operate_nr",
+    "immed_freeze",
+    "immed_freeze_nr",
+    "freeze_clear",
+    "freeze_clear_nr",
+    "freeze_at_time",
+    "freeze_at_time_nr",
+    "cold_restart",
+    "warm_restart",
+    "initialize_data",
+    "initialize_appl",
+    "start_appl",
+    "stop_appl",
+    "save_config",
+    "enable_unsolicited",
+    "disable_unsolicited",
+    "assign_class",
+    "delay_measure",
+    "record_current_time",
+    "open_file",
+    "close_file",
+    "delete_file",
+    "get_file_info",
+    "authenticate_file",
+    "abort_file",
+    "activate_config",
+    "authenticate_req",
+    "authenticate_err",
+    "response",
+    "unsolicited_response",
+    "authenticate_resp",
+];
+
+const DNP3_INDS: &[&str] = &[
+    "device_restart",
+    "device_trouble",
+    "local_control",
+    "need_time",
+    "class_3_events",
+    "class_2_events",
+    "class_1_events",
+    "all_stations",
+    "reserved_1",
+    "reserved_2",
+    "config_corrupt",
+    "already_executing",
+    "event_buffer_overflow",
+    "parameter_error",
+    "object_unknown",
+    "no_func_code_support",
+];
+
+fn p_dnp3_func(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    if DNP3_FUNCS.contains(&t.to_ascii_lowercase().as_str())
+        || values::parse_u64(t).is_ok_and(|n| n <= 255)
+    {
+        Ok(OptionValue::Raw(t.into()))
+    } else {
+        Err(format!("invalid dnp3 function \"{t}\""))
+    }
+}
+
+fn p_dnp3_ind(v: &str) -> Result<OptionValue, String> {
+    for p in v.split(',') {
+        let p = p.trim();
+        if !DNP3_INDS.contains(&p.to_ascii_lowercase().as_str()) {
+            return Err(format!("invalid dnp3 indicator \"{p}\""));
+        }
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+fn p_dnp3_obj(v: &str) -> Result<OptionValue, String> {
+    let (g, var) = v
+        .split_once(',')
+        .ok_or_else(|| format!("invalid dnp3_obj \"{v}\""))?;
+    let g = values::parse_u64(g)?;
+    let var = values::parse_u64(var)?;
+    if g > 255 || var > 255 {
+        return Err(format!("invalid dnp3_obj \"{v}\""));
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+fn p_enip_command(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    values::parse_u64(t)
+        .ok()
+        .filter(|n| *n <= u16::MAX as u64)
+        .map(|_| OptionValue::Raw(t.into()))
+        .ok_or_else(|| format!("invalid enip_command \"{t}\""))
+}
+
+fn p_cip_service(v: &str) -> Result<OptionValue, String> {
+    let parts: Vec<&str> = v.split(',').map(str::trim).collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return Err(format!("invalid cip_service \"{v}\""));
+    }
+    for (i, p) in parts.iter().enumerate() {
+        let max = if i == 0 { 255 } else { 65535 };
+        if values::parse_u64(p).map(|n| n > max).unwrap_or(true) {
+            return Err(format!("invalid cip_service \"{v}\""));
+        }
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+const MQTT_TYPES: &[&str] = &[
+    "CONNECT",
+    "CONNACK",
+    "PUBLISH",
+    "PUBACK",
+    "PUBREC",
+    "PUBREL",
+    "PUBCOMP",
+    "SUBSCRIBE",
+    "SUBACK",
+    "UNSUBSCRIBE",
+    "UNSUBACK",
+    "PINGREQ",
+    "PINGRESP",
+    "DISCONNECT",
+    "AUTH",
+    "UNASSIGNED",
+];
+
+fn p_mqtt_type(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    if MQTT_TYPES.iter().any(|n| n.eq_ignore_ascii_case(t))
+        || values::parse_u64(t).is_ok_and(|n| n <= 15)
+    {
+        Ok(OptionValue::Raw(t.into()))
+    } else {
+        Err(format!("invalid mqtt.type \"{t}\""))
+    }
+}
+
+fn p_mqtt_qos(v: &str) -> Result<OptionValue, String> {
+    match values::parse_u64(v) {
+        Ok(n) if n <= 2 => Ok(OptionValue::Number(n)),
+        _ => Err(format!("invalid mqtt.qos \"{}\"", v.trim())),
+    }
+}
+
+fn flag_list(v: &str, allowed: &[&str], kw: &str) -> Result<OptionValue, String> {
+    for p in v.split(',') {
+        let p = p.trim().trim_start_matches('!');
+        if !allowed.contains(&p) {
+            return Err(format!("invalid {kw} flag \"{p}\""));
+        }
+    }
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+fn p_mqtt_flags(v: &str) -> Result<OptionValue, String> {
+    flag_list(v, &["dup", "retain"], "mqtt.flags")
+}
+
+fn p_mqtt_connect_flags(v: &str) -> Result<OptionValue, String> {
+    flag_list(
+        v,
+        &[
+            "username",
+            "password",
+            "will",
+            "will_retain",
+            "clean_session",
+        ],
+        "mqtt.connect.flags",
+    )
+}
+
+fn p_rfb_secresult(v: &str) -> Result<OptionValue, String> {
+    match v.trim() {
+        "ok" | "fail" | "toomany" | "unknown" => Ok(OptionValue::Raw(v.trim().into())),
+        t => Err(format!("invalid rfb.secresult \"{t}\"")),
+    }
+}
+
+fn p_ftpdata_command(v: &str) -> Result<OptionValue, String> {
+    match v.trim() {
+        "stor" | "retr" => Ok(OptionValue::Raw(v.trim().into())),
+        t => Err(format!("invalid ftpdata_command \"{t}\"")),
+    }
+}
+
+fn p_tls_version(v: &str) -> Result<OptionValue, String> {
+    let t = v.trim();
+    let t = strip_quotes(t).unwrap_or(t);
+    let ok = matches!(t, "1.0" | "1.1" | "1.2" | "1.3")
+        || values::parse_num_any(t).is_ok_and(|n| n <= u16::MAX as u64);
+    if ok {
+        Ok(OptionValue::Raw(t.into()))
+    } else {
+        Err(format!("invalid tls.version \"{t}\""))
+    }
+}
+
+fn p_ike_sa_attr(v: &str) -> Result<OptionValue, String> {
+    let (k, val) = v
+        .split_once('=')
+        .ok_or_else(|| format!("invalid ike.chosen_sa_attribute \"{v}\""))?;
+    if k.trim().is_empty() {
+        return Err(format!("invalid ike.chosen_sa_attribute \"{v}\""));
+    }
+    values::parse_u64(val)?;
+    Ok(OptionValue::Raw(v.trim().into()))
+}
+
+fn p_number_u32(v: &str) -> Result<OptionValue, String> {
+    match values::parse_i64(v) {
+        Ok(n) if (i32::MIN as i64..=u32::MAX as i64).contains(&n) => {
+            Ok(OptionValue::SignedNumber(n))
+        }
+        _ => Err(format!("invalid number \"{}\"", v.trim())),
+    }
+}
+
 // ------------------------------------------------------------- the table
 
 const HTTP: &[&str] = &["http"];
@@ -1145,7 +1434,7 @@ pub static KEYWORDS: &[Keyword] = &[
     // http
     other("urilen", HTTP, p_urilen),
     // tls
-    other("tls.version", TLS, p_raw),
+    other("tls.version", TLS, p_tls_version),
     other("tls.subject", TLS, p_text),
     other("tls.issuerdn", TLS, p_text),
     other("tls.fingerprint", TLS, p_text),
@@ -1193,7 +1482,7 @@ pub static KEYWORDS: &[Keyword] = &[
         DCERPC,
         p_dce_opnum,
     ),
-    other("nfs_procedure", NFS, p_raw),
+    other("nfs_procedure", NFS, p_cmp_u32),
     kw(
         "nfs.version",
         &["nfs_version"],
@@ -1204,18 +1493,18 @@ pub static KEYWORDS: &[Keyword] = &[
     ),
     // ftp
     flag("ftpbounce", FTP),
-    other("ftpdata_command", FTPDATA, p_raw),
+    other("ftpdata_command", FTPDATA, p_ftpdata_command),
     // ics
-    other("modbus", MODBUS, p_raw),
-    other("cip_service", ENIP, p_raw),
-    other("enip_command", ENIP, p_raw),
+    other("modbus", MODBUS, p_modbus),
+    other("cip_service", ENIP, p_cip_service),
+    other("enip_command", ENIP, p_enip_command),
     kw(
         "dnp3_func",
         &["dnp3.func"],
         Class::Other,
         Arg::Required,
         DNP3,
-        p_raw,
+        p_dnp3_func,
     ),
     kw(
         "dnp3_ind",
@@ -1223,7 +1512,7 @@ pub static KEYWORDS: &[Keyword] = &[
         Class::Other,
         Arg::Required,
         DNP3,
-        p_raw,
+        p_dnp3_ind,
     ),
     kw(
         "dnp3_obj",
@@ -1231,15 +1520,15 @@ pub static KEYWORDS: &[Keyword] = &[
         Class::Other,
         Arg::Required,
         DNP3,
-        p_raw,
+        p_dnp3_obj,
     ),
     // krb5
-    other("krb5_err_code", KRB5, p_raw),
-    other("krb5_msg_type", KRB5, p_raw),
+    other("krb5_err_code", KRB5, p_number_u32),
+    other("krb5_msg_type", KRB5, p_cmp_u32),
     other("krb5.ticket_encryption", KRB5, p_raw),
     // rfb
-    other("rfb.secresult", RFB, p_raw),
-    other("rfb.sectype", RFB, p_raw),
+    other("rfb.secresult", RFB, p_rfb_secresult),
+    other("rfb.sectype", RFB, p_cmp_u32),
     // dhcp
     other("dhcp.leasetime", DHCP, p_cmp_u64),
     other("dhcp.rebinding_time", DHCP, p_cmp_u64),
@@ -1248,10 +1537,10 @@ pub static KEYWORDS: &[Keyword] = &[
     other("snmp.version", SNMP, p_cmp_u32),
     other("snmp.pdu_type", SNMP, p_cmp_u32),
     // mqtt
-    other("mqtt.type", MQTT, p_raw),
-    other("mqtt.flags", MQTT, p_raw),
-    other("mqtt.qos", MQTT, p_raw),
-    other("mqtt.protocol_version", MQTT, p_raw),
+    other("mqtt.type", MQTT, p_mqtt_type),
+    other("mqtt.flags", MQTT, p_mqtt_flags),
+    other("mqtt.qos", MQTT, p_mqtt_qos),
+    other("mqtt.protocol_version", MQTT, p_cmp_u8),
     kw(
         "mqtt.reason_code",
         &["mqtt.connack.return_code"],
@@ -1260,11 +1549,11 @@ pub static KEYWORDS: &[Keyword] = &[
         MQTT,
         p_raw,
     ),
-    other("mqtt.connect.flags", MQTT, p_raw),
+    other("mqtt.connect.flags", MQTT, p_mqtt_connect_flags),
     other("mqtt.connack.session_present", MQTT, p_raw),
     // ike
-    other("ike.exchtype", IKE, p_raw),
-    other("ike.chosen_sa_attribute", IKE, p_raw),
+    other("ike.exchtype", IKE, p_cmp_u8),
+    other("ike.chosen_sa_attribute", IKE, p_ike_sa_attr),
     other("ike.key_exchange_payload_length", IKE, p_cmp_u32),
     other("ike.nonce_payload_length", IKE, p_cmp_u32),
     other("template2", NONE, p_raw),

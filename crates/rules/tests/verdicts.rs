@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use palisade_rules::{load_rules_str, logical_rules};
 
 /// Agreement reached (rules with the same verdict); raise when it improves.
-const MIN_AGREEMENT: usize = 1458;
+const MIN_AGREEMENT: usize = 1507;
 
 struct Reference {
     failing: HashSet<usize>,
@@ -96,7 +96,7 @@ fn suricata_verify_verdicts() {
         let mut ctx = common::context_from_settings(&settings);
         // Where Suricata looked for dataset files when the reference was made.
         ctx.dataset_dir = Some("/var/lib/suricata/data".into());
-        let res = load_rules_str(&text, "test.rules", &ctx);
+        let res = load_rules_str(&text, &path.display().to_string(), &ctx);
         let ours: HashMap<usize, String> =
             res.errors.iter().map(|e| (e.line, e.to_string())).collect();
         for (line, rule) in logical_rules(&text) {
