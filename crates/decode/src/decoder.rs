@@ -1340,6 +1340,8 @@ impl Run<'_> {
             ethertype::IPV4 => InnerKind::Ipv4,
             ethertype::IPV6 => InnerKind::Ipv6,
             ethertype::BRIDGE => InnerKind::Ethernet,
+            // ARP: recognised, not decoded, no event.
+            ethertype::ARP => return true,
             _ => {
                 inv(pkt, E::GeneveUnknownPayloadType);
                 return true;

@@ -762,6 +762,12 @@ fn geneve_tunnel() {
         (InnerKind::Ipv4, "geneve", 14 + 28 + 8)
     );
     assert_eq!(s.geneve, 1);
+    // ARP directly in Geneve: counted, not followed, no event
+    let mut arp = g.clone();
+    arp[2..4].copy_from_slice(&[0x08, 0x06]);
+    let (p, s) = run(ETH, &eth(0x0800, &ip4(17, &udp(40000, 6081, &arp))));
+    assert!(p.tunnel.is_none() && p.events.is_empty());
+    assert_eq!(s.geneve, 1);
     g[2..4].copy_from_slice(&[0x12, 0x34]);
     let (p, _) = run(ETH, &eth(0x0800, &ip4(17, &udp(40000, 6081, &g))));
     assert_eq!(evs(&p), vec!["geneve.unknown_payload_type"]);
