@@ -22,7 +22,11 @@ struct Input<'a>(&'a [u8]);
 
 impl<'a> Input<'a> {
     fn u8(&mut self) -> u8 {
-        let (b, rest) = self.0.split_first().map(|(b, r)| (*b, r)).unwrap_or((0, &[]));
+        let (b, rest) = self
+            .0
+            .split_first()
+            .map(|(b, r)| (*b, r))
+            .unwrap_or((0, &[]));
         self.0 = rest;
         b
     }
@@ -80,7 +84,12 @@ fuzz_target!(|data: &[u8]| {
         _ => 32 * 1024 * 1024,
     };
     let max_frags = u32::from(inp.u8() % 32) + 1;
-    let cfg = DefragConfig { memcap, max_frags, default_policy: policy, ..DefragConfig::default() };
+    let cfg = DefragConfig {
+        memcap,
+        max_frags,
+        default_policy: policy,
+        ..DefragConfig::default()
+    };
     let mut d = Defrag::new(cfg);
     let mut now = 1_000u64;
     for _ in 0..MAX_FRAGS_PER_INPUT {
@@ -118,7 +127,10 @@ fuzz_target!(|data: &[u8]| {
                 }
                 InnerKind::Ipv6 => {
                     assert!(ip.len() >= 40);
-                    assert_eq!(usize::from(u16::from_be_bytes([ip[4], ip[5]])) + 40, ip.len());
+                    assert_eq!(
+                        usize::from(u16::from_be_bytes([ip[4], ip[5]])) + 40,
+                        ip.len()
+                    );
                 }
                 _ => panic!("unexpected kind"),
             }
