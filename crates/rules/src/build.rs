@@ -17,12 +17,16 @@ const MAX_CONTENT_OFFSET: i64 = 1 << 20;
 pub struct Failure {
     pub keyword: Option<String>,
     pub reason: String,
+    /// Suricata drops such a rule with a warning only: it is neither loaded
+    /// nor counted as failed.
+    pub silent: bool,
 }
 
 fn fail<T>(keyword: &str, reason: impl Into<String>) -> Result<T, Failure> {
     Err(Failure {
         keyword: Some(keyword.to_string()),
         reason: reason.into(),
+        silent: false,
     })
 }
 
@@ -30,6 +34,7 @@ fn fail_hdr<T>(reason: impl Into<String>) -> Result<T, Failure> {
     Err(Failure {
         keyword: None,
         reason: reason.into(),
+        silent: false,
     })
 }
 
@@ -57,6 +62,7 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
     let raw = lex::lex_rule(text).map_err(|e| Failure {
         keyword: e.keyword,
         reason: e.reason,
+        silent: false,
     })?;
     if raw.header.len() != 7 {
         return fail_hdr(format!(
@@ -66,32 +72,39 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
     }
     let h = |i: usize| raw.header.get(i).map(|x| x.0).unwrap_or("");
     let action = Action::from_name(h(0)).ok_or_else(|| Failure {
+        silent: false,
         keyword: None,
         reason: format!("invalid action \"{}\"", h(0)),
     })?;
     let proto = header::parse_protocol(h(1), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
+        silent: false,
     })?;
     let src = header::parse_address(h(2), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
+        silent: false,
     })?;
     let sp = header::parse_ports(h(3), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
+        silent: false,
     })?;
     let direction = header::parse_direction(h(4)).map_err(|r| Failure {
         keyword: None,
         reason: r,
+        silent: false,
     })?;
     let dst = header::parse_address(h(5), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
+        silent: false,
     })?;
     let dp = header::parse_ports(h(6), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
+        silent: false,
     })?;
 
     let mut rule = Rule {
@@ -230,6 +243,7 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
             Some(v) => (kw.parse)(v).map_err(|r| Failure {
                 keyword: Some(name.to_string()),
                 reason: r,
+                silent: false,
             })?,
             None => match kw.arg {
                 Arg::Optional if kw.class == Class::Modifier(Modifier::FastPattern) => {
@@ -500,7 +514,7 @@ fn check_app_layer_event(
                 return fail("app-layer-event", format!("app-layer-event keyword supplied with packet based event - \"{t}\" that isn't supported yet"));
             }
         }
-        Some((proto, _event)) => {
+        Some((proto, event)) => {
             let p = if proto == "ikev2" { "ike" } else { proto };
             if !header::APP_PROTOCOLS.contains(&p) || !ctx.app_layer_enabled(p) {
                 return fail(
@@ -517,6 +531,17 @@ fn check_app_layer_event(
                 }
                 Some(_) => {}
                 None => st.app_proto = Some(p.to_string()),
+            }
+            let known = crate::events::APP_LAYER_EVENTS
+                .iter()
+                .find(|(name, _)| *name == p)
+                .map(|(_, evs)| evs.contains(&event));
+            if known == Some(false) {
+                return Err(Failure {
+                    keyword: Some("app-layer-event".into()),
+                    reason: format!("app-layer-event keyword's protocol \"{p}\" doesn't have event \"{event}\" registered (rule skipped)"),
+                    silent: true,
+                });
             }
         }
     }

@@ -121,6 +121,8 @@ pub struct RuleError {
     pub reason: String,
     /// The rule text.
     pub rule: String,
+    /// Suricata drops this rule with a warning only (not counted as failed).
+    pub silent: bool,
 }
 
 impl fmt::Display for RuleError {
@@ -153,6 +155,7 @@ pub fn parse_rule_at(
         keyword: f.keyword,
         reason: f.reason,
         rule: text.to_string(),
+        silent: f.silent,
     })
 }
 

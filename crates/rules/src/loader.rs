@@ -18,6 +18,10 @@ pub struct LoadResult {
     pub loaded: usize,
     /// Suricata's "rules failed" count.
     pub failed: usize,
+    /// Rules Suricata drops with a warning only (neither loaded nor failed;
+    /// listed in `warnings`).
+    pub skipped: usize,
+    pub warnings: Vec<RuleError>,
     /// Rule files processed.
     pub files: usize,
     /// Files that could not be read (also reported in `file_errors`).
@@ -85,6 +89,7 @@ impl<'a> Loader<'a> {
                 keyword: None,
                 reason: format!("rule longer than {MAX_RULE_LEN} bytes"),
                 rule: text.into(),
+                silent: false,
             });
             return;
         }
@@ -106,6 +111,7 @@ impl<'a> Loader<'a> {
                             keyword: Some("sid".into()),
                             reason: format!("Duplicate signature (gid {} sid {})", key.0, key.1),
                             rule: text.into(),
+                            silent: false,
                         });
                     }
                     return;
@@ -113,6 +119,10 @@ impl<'a> Loader<'a> {
                 self.by_sid.insert(key, self.result.rules.len());
                 self.result.rules.push(rule);
                 self.result.loaded += 1;
+            }
+            Err(e) if e.silent => {
+                self.result.skipped += 1;
+                self.result.warnings.push(e);
             }
             Err(e) => self.fail(e),
         }

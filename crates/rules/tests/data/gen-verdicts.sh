@@ -72,7 +72,10 @@ PY
         set -- $summary
         printf '%s\t*\t%s\t%s\n' "$rel" "$1" "$5" >> "$OUT/verdicts.tsv"
     else
-        printf '%s\t*\t0\t%s\n' "$rel" "$(grep -c 'from file .* at line' "$TMP/log" || true)" >> "$OUT/verdicts.tsv"
+        # No summary (no rule loaded): count the distinct failing lines.
+        n=$({ grep -oE "error parsing signature .* from file .* at line [0-9]+" "$TMP/log" || true; } |
+            sed -E 's/.* at line ([0-9]+)$/\1/' | sort -un | wc -l)
+        printf '%s\t*\t0\t%s\n' "$rel" "$n" >> "$OUT/verdicts.tsv"
     fi
     (cd "$dir" && dump_ctx "$yaml" "${common[@]:2}") > "$TMP/ctx"
     if [ "$yaml" != "$DEFAULT_YAML" ]; then
