@@ -11,8 +11,10 @@
 //! # Which packets get a flow (Suricata 7.0.10)
 //!
 //! Suricata sets a packet up for flow handling (`FlowSetupPacket`) in the TCP, UDP,
-//! SCTP, ICMPv4, ICMPv6 and ESP decoders, once their header decoded. Nothing else gets
-//! a flow: not GRE, OSPF, EIGRP, IGMP, PIM, AH-only or other IP protocols, not ARP,
+//! SCTP, ICMPv4, ICMPv6 and ESP decoders, once their header decoded, and for an IPv4
+//! packet carrying IPv6 (protocol 41, 6in4; EVE proto "IPv6", no ports, every packet
+//! counted to server). Nothing else gets a flow: not GRE, OSPF, EIGRP, IGMP, PIM,
+//! IPv4-in-IPv4, IPv6-in-IPv6, AH-only or other IP protocols, not ARP,
 //! not IP fragments (only the reassembled datagram, decoded again, does), not packets
 //! whose decoding failed. Checked with Suricata 7.0.10 on captures from
 //! /work/shared/pcaps: a GRE capture gives flows for the inner ICMP and UDP only, an
@@ -657,6 +659,11 @@ fn classify(pkt: &Packet, vlan_tracking: bool) -> Option<Tuple> {
             t.spi = spi;
             t.key = FlowKey::one_way(src, dst, spi, level, vlan);
             return Some(t);
+        }
+        // IPv6 in IPv4 (6in4): Suricata sets the outer packet up for a flow too, keyed
+        // on the addresses only (no ports), whether or not the inner packet decodes.
+        _ if ip.version == 4 && ip.proto == 41 => {
+            t.proto = 41;
         }
         _ => return None,
     }

@@ -318,6 +318,31 @@ fn non_flow_packets_are_ignored() {
 }
 
 #[test]
+fn six_in_four_outer_packet_gets_a_flow() {
+    // Checked with Suricata 7.0.10: the outer IPv4 packet of 6in4 has a flow of its own
+    // (proto 41); IPv6-in-IPv6 and IPv4-in-IPv4 outer packets have none.
+    let mut t = table();
+    let mut p = base(A, B, 41, 98, 1);
+    p.l4 = L4::Other;
+    let (h, d) = t.lookup_or_create(&p, ts(1)).unwrap();
+    let mut back = base(B, A, 41, 60, 2);
+    back.l4 = L4::Other;
+    let (h2, d2) = t.lookup_or_create(&back, ts(2)).unwrap();
+    assert_eq!(h, h2);
+    assert_eq!((d, d2), (Direction::ToServer, Direction::ToServer));
+    let f = t.get(h).unwrap();
+    assert_eq!((f.proto, f.sp, f.dp, f.bytes_toserver), (41, 0, 0, 158));
+    let a6: IpAddr = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1));
+    let b6: IpAddr = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2));
+    let mut p6 = base(a6, b6, 41, 100, 1);
+    p6.l4 = L4::Other;
+    assert!(t.lookup_or_create(&p6, ts(1)).is_none());
+    let mut ipip = base(A, B, 4, 60, 1);
+    ipip.l4 = L4::Other;
+    assert!(t.lookup_or_create(&ipip, ts(1)).is_none());
+}
+
+#[test]
 fn esp_flows_are_one_way_by_spi() {
     // ESP header right after a 20-byte IPv4 header at offset 14.
     static ESP: [u8; 60] = {
