@@ -375,3 +375,62 @@ fn schema_check_can_fail() {
         serde_json::from_str(r#"{"timestamp":"x","event_type":"flow","no_such_field":1}"#).unwrap();
     assert!(!v.is_valid(&inst));
 }
+
+/// Anomaly lines as Suricata 7.0.10 wrote them (decode events enabled), for packets
+/// described field by field.
+#[test]
+fn golden_anomaly_records() {
+    let vlan: [u16; 0] = [];
+    // frag-30.pcap packet 4: ICMPv6 MLD report with a zero-length PadN option
+    let h = PacketHeader {
+        ts: ts_of(1536669664, 60155),
+        flow_id: Some(258367216829453),
+        pcap_cnt: 4,
+        vlan: &vlan,
+        ip: Some((
+            "fe80::223:55ff:fe9c:7326".parse().unwrap(),
+            "ff02::16".parse().unwrap(),
+        )),
+        proto: 58,
+        sp: 0,
+        dp: 0,
+        icmp: Some((143, 0)),
+        pkt_src: PktSrc::Wire,
+    };
+    let mut j = JsonBuf::new();
+    write_anomaly(&mut j, &h, AnomalyKind::Decode, "ipv6.zero_len_padn");
+    j.close_all();
+    assert_eq!(
+        j.as_str(),
+        r#"{"timestamp":"2018-09-11T12:41:04.060155+0000","flow_id":258367216829453,"pcap_cnt":4,"event_type":"anomaly","src_ip":"fe80:0000:0000:0000:0223:55ff:fe9c:7326","dest_ip":"ff02:0000:0000:0000:0000:0000:0000:0016","proto":"IPv6-ICMP","icmp_type":143,"icmp_code":0,"pkt_src":"wire/pcap","anomaly":{"type":"decode","event":"decoder.ipv6.zero_len_padn"}}"#
+    );
+    // ipsec_isakmp_esp.pcap packet 16: IKE parser event on a transaction
+    let h = PacketHeader {
+        ts: ts_of(946744635, 60000),
+        flow_id: Some(1102123048694098),
+        pcap_cnt: 16,
+        vlan: &vlan,
+        ip: Some((
+            "192.168.2.100".parse().unwrap(),
+            "109.237.187.193".parse().unwrap(),
+        )),
+        proto: 17,
+        sp: 10500,
+        dp: 500,
+        icmp: None,
+        pkt_src: PktSrc::Wire,
+    };
+    write_anomaly_applayer(
+        &mut j,
+        &h,
+        "ike",
+        "weak_crypto_auth",
+        "proto_parser",
+        Some(0),
+    );
+    j.close_all();
+    assert_eq!(
+        j.as_str(),
+        r#"{"timestamp":"2000-01-01T16:37:15.060000+0000","flow_id":1102123048694098,"pcap_cnt":16,"event_type":"anomaly","src_ip":"192.168.2.100","src_port":10500,"dest_ip":"109.237.187.193","dest_port":500,"proto":"UDP","pkt_src":"wire/pcap","tx_id":0,"anomaly":{"app_proto":"ike","type":"applayer","event":"weak_crypto_auth","layer":"proto_parser"}}"#
+    );
+}
