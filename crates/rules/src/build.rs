@@ -131,6 +131,15 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
         file: file.to_string(),
         line,
     };
+    // `requires` is evaluated before anything else: an unmet requirement
+    // drops the rule silently, whatever else it contains.
+    for ro in &raw.options {
+        if ro.name.eq_ignore_ascii_case("requires") {
+            if let Some(v) = ro.value {
+                check_requires(v, ctx)?;
+            }
+        }
+    }
     let mut st = State {
         current: None,
         explicit_payload: false,
@@ -1161,4 +1170,93 @@ fn required_size<'a>(contents: impl Iterator<Item = &'a Content>) -> u64 {
         max = max.max(cur);
     }
     max
+}
+
+/// Features `requires: feature X` always finds (those Suricata 7.0.10
+/// registers whatever its configuration); see also [`RuleContext::features`].
+pub const PROVIDED_FEATURES: &[&str] = &["ja3", "ja4"];
+
+/// The Suricata version whose behaviour is reproduced.
+pub const SURICATA_VERSION: (u64, u64, u64) = (7, 0, 10);
+
+fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
+    let mut it = v.trim().split('.');
+    let a = it.next()?.parse().ok()?;
+    let b = it.next().map(|x| x.parse().ok()).unwrap_or(Some(0))?;
+    let c = it.next().map(|x| x.parse().ok()).unwrap_or(Some(0))?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some((a, b, c))
+}
+
+/// Evaluates `requires: feature X, version OP V [OP V] [| OP V ...]`.
+fn check_requires(v: &str, ctx: &RuleContext) -> Result<(), Failure> {
+    let skip = |reason: String| Failure {
+        keyword: Some("requires".into()),
+        reason,
+        silent: true,
+    };
+    let mut version_seen = false;
+    for part in v.split(',') {
+        let part = part.trim();
+        let (k, arg) = part.split_once(char::is_whitespace).unwrap_or((part, ""));
+        match k {
+            "feature" => {
+                let f = arg.trim();
+                if !PROVIDED_FEATURES.contains(&f) && !ctx.features.contains(f) {
+                    return Err(skip(format!(
+                        "requires feature \"{f}\" which is not available"
+                    )));
+                }
+            }
+            "version" => {
+                if version_seen {
+                    return fail("requires", "Version may only be specified once");
+                }
+                version_seen = true;
+                let mut any = false;
+                for alt in arg.split('|') {
+                    let toks: Vec<&str> = alt.split_whitespace().collect();
+                    if toks.is_empty() || !toks.len().is_multiple_of(2) {
+                        return fail("requires", format!("invalid version requirement \"{arg}\""));
+                    }
+                    let mut all = true;
+                    for pair in toks.chunks(2) {
+                        let want = parse_version(pair[1]).ok_or_else(|| Failure {
+                            keyword: Some("requires".into()),
+                            reason: format!("invalid version \"{}\"", pair[1]),
+                            silent: false,
+                        })?;
+                        let have = SURICATA_VERSION;
+                        let ok = match pair[0] {
+                            ">=" => have >= want,
+                            ">" => have > want,
+                            "<=" => have <= want,
+                            "<" => have < want,
+                            "=" | "==" => have == want,
+                            op => {
+                                return fail(
+                                    "requires",
+                                    format!("invalid version operator \"{op}\""),
+                                )
+                            }
+                        };
+                        all &= ok;
+                    }
+                    any |= all;
+                }
+                if !any {
+                    return Err(skip(format!(
+                        "requires version {} which is not met",
+                        arg.trim()
+                    )));
+                }
+            }
+            other => {
+                return Err(skip(format!("Unknown requires keyword: {other}")));
+            }
+        }
+    }
+    Ok(())
 }

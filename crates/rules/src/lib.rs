@@ -59,6 +59,9 @@ pub struct RuleContext {
     /// (Suricata's data directory). When set, a rule whose file is missing
     /// fails, as in Suricata; `None` skips the check.
     pub dataset_dir: Option<PathBuf>,
+    /// Extra features for `requires: feature X` that depend on the
+    /// configuration (e.g. `output::file-store` when that output is enabled).
+    pub features: HashSet<String>,
 }
 
 impl fmt::Debug for RuleContext {

@@ -192,6 +192,14 @@ fn verdicts() {
         (r#"msg:"x"; pcre:/a/i; sid:2;"#, true),
         (r#"msg:"x"; pcre:"/gid=(\d+)/, flow:gid"; sid:3;"#, true),
         (r#"msg:"x"; iprep:any,BadHosts,>,30; sid:1;"#, false),
+        (r#"msg:"x"; requires: version >= 7; sid:2;"#, true),
+        (r#"msg:"x"; requires: version >= 7.0.10; sid:6;"#, true),
+        (
+            r#"msg:"x"; requires: version < 8, version >= 7; sid:8;"#,
+            false,
+        ),
+        (r#"msg:"x"; requires: version >= 7 | < 6; sid:9;"#, true),
+        (r#"msg:"x"; requires: feature ja4; sid:9;"#, true),
     ];
     let c = ctx();
     for (opts, ok) in cases {
@@ -269,4 +277,25 @@ fn loader_dups_and_lines() {
         r.summary(),
         "1 rule files processed. 3 rules successfully loaded, 2 rules failed"
     );
+}
+
+#[test]
+fn requires_skips_silently() {
+    let c = ctx();
+    for opts in [
+        r#"msg:"x"; requires: version >= 8; sid:1;"#,
+        r#"msg:"x"; requires: version >= 7.0.11; sid:7;"#,
+        r#"msg:"x"; requires: feature geoip; sid:3;"#,
+        r#"msg:"x"; requires: foo bar; sid:5;"#,
+        r#"msg:"x"; foo:bar; requires: version >= 8; sid:11;"#,
+    ] {
+        let e = parse_rule(&format!("{H} ({opts})"), &c).unwrap_err();
+        assert!(e.silent, "{opts}: {e:?}");
+    }
+    let r = load_rules_str(
+        "alert tcp any any -> any any (requires: version >= 8; sid:1;)\nalert tcp any any -> any any (sid:2;)\n",
+        "f",
+        &c,
+    );
+    assert_eq!((r.loaded, r.failed, r.skipped), (1, 0, 1));
 }
