@@ -23,6 +23,15 @@ use crate::{fail, EngineError, EngineOptions};
 /// the configuration file (or the built-in defaults), then `--include` files.
 pub(crate) fn load_config(opts: &EngineOptions) -> Result<Config, EngineError> {
     let mut cfg = Config::new();
+    // As in Suricata, -r and -l are configuration values set before the file is read.
+    if let Some(p) = &opts.pcap {
+        cfg.set("pcap-file.file", &p.to_string_lossy())
+            .map_err(|e| EngineError(e.to_string()))?;
+    }
+    if let Some(d) = &opts.log_dir {
+        cfg.set("default-log-dir", &d.to_string_lossy())
+            .map_err(|e| EngineError(e.to_string()))?;
+    }
     for (k, v) in &opts.sets {
         cfg.set(k, v)
             .map_err(|e| EngineError(format!("--set {k}={v}: {e}")))?;
@@ -254,6 +263,9 @@ fn flow_config(cfg: &Config, views: &views::Engine) -> FlowConfig {
         emergency_recovery: views.flow.emergency_recovery as u32,
         vlan_use_for_tracking: cfg.get_bool("vlan.use-for-tracking").unwrap_or(true),
         midstream: cfg.get_bool("stream.midstream").unwrap_or(false),
+        // Flows time out on packet time as the capture is read, so memory stays bounded
+        // on long captures and the output is the same on every run.
+        manager_timeouts: true,
         timeouts: FlowTimeouts {
             default: t(&ft.default),
             tcp: t(&ft.tcp),
