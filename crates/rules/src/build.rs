@@ -58,7 +58,13 @@ struct State {
 }
 
 /// Builds a rule from its text.
-pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Result<Rule, Failure> {
+pub fn build_rule(
+    text: &str,
+    ctx: &RuleContext,
+    cache: &mut header::HeaderCache,
+    file: &str,
+    line: usize,
+) -> Result<Rule, Failure> {
     let raw = lex::lex_rule(text).map_err(|e| Failure {
         keyword: e.keyword,
         reason: e.reason,
@@ -81,12 +87,12 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
         reason: r,
         silent: false,
     })?;
-    let src = header::parse_address(h(2), ctx).map_err(|r| Failure {
+    let src = cache.address(h(2), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
         silent: false,
     })?;
-    let sp = header::parse_ports(h(3), ctx).map_err(|r| Failure {
+    let sp = cache.ports(h(3), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
         silent: false,
@@ -96,12 +102,12 @@ pub fn build_rule(text: &str, ctx: &RuleContext, file: &str, line: usize) -> Res
         reason: r,
         silent: false,
     })?;
-    let dst = header::parse_address(h(5), ctx).map_err(|r| Failure {
+    let dst = cache.address(h(5), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
         silent: false,
     })?;
-    let dp = header::parse_ports(h(6), ctx).map_err(|r| Failure {
+    let dp = cache.ports(h(6), ctx).map_err(|r| Failure {
         keyword: None,
         reason: r,
         silent: false,

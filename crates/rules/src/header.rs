@@ -1,5 +1,6 @@
 //! Rule header: action, protocol, addresses, ports, direction.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::ast::{AddressExpr, Direction, IpNet, PortExpr, Protocol};
@@ -67,6 +68,41 @@ pub fn parse_protocol(s: &str, ctx: &RuleContext) -> Result<Protocol, String> {
         }
     };
     Ok(p)
+}
+
+/// Memo of parsed address / port fields (most rules repeat `$HOME_NET`,
+/// `any`, `$HTTP_PORTS`, ...). Valid for one [`RuleContext`].
+#[derive(Debug, Default)]
+pub struct HeaderCache {
+    addr: HashMap<String, Result<AddressExpr, String>>,
+    port: HashMap<String, Result<PortExpr, String>>,
+}
+
+/// Bound on the memo size (distinct field strings).
+const MAX_CACHE: usize = 4096;
+
+impl HeaderCache {
+    pub fn address(&mut self, s: &str, ctx: &RuleContext) -> Result<AddressExpr, String> {
+        if let Some(r) = self.addr.get(s) {
+            return r.clone();
+        }
+        let r = parse_address(s, ctx);
+        if self.addr.len() < MAX_CACHE {
+            self.addr.insert(s.to_string(), r.clone());
+        }
+        r
+    }
+
+    pub fn ports(&mut self, s: &str, ctx: &RuleContext) -> Result<PortExpr, String> {
+        if let Some(r) = self.port.get(s) {
+            return r.clone();
+        }
+        let r = parse_ports(s, ctx);
+        if self.port.len() < MAX_CACHE {
+            self.port.insert(s.to_string(), r.clone());
+        }
+        r
+    }
 }
 
 /// Parses the direction field.

@@ -152,7 +152,18 @@ pub fn parse_rule_at(
     file: &str,
     line: usize,
 ) -> Result<Rule, RuleError> {
-    build::build_rule(text, ctx, file, line).map_err(|f| RuleError {
+    let mut cache = header::HeaderCache::default();
+    parse_rule_cached(text, ctx, &mut cache, file, line)
+}
+
+pub(crate) fn parse_rule_cached(
+    text: &str,
+    ctx: &RuleContext,
+    cache: &mut header::HeaderCache,
+    file: &str,
+    line: usize,
+) -> Result<Rule, RuleError> {
+    build::build_rule(text, ctx, cache, file, line).map_err(|f| RuleError {
         file: file.to_string(),
         line,
         keyword: f.keyword,

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::ast::Rule;
+use crate::header::HeaderCache;
 use crate::lex::MAX_RULE_LEN;
-use crate::{parse_rule_at, RuleContext, RuleError};
+use crate::{parse_rule_cached, RuleContext, RuleError};
 
 /// Outcome of loading rule files.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +46,7 @@ pub struct Loader<'a> {
     result: LoadResult,
     /// (gid, sid) -> index in result.rules
     by_sid: HashMap<(u32, u32), usize>,
+    cache: HeaderCache,
 }
 
 impl<'a> Loader<'a> {
@@ -53,6 +55,7 @@ impl<'a> Loader<'a> {
             ctx,
             result: LoadResult::default(),
             by_sid: HashMap::new(),
+            cache: HeaderCache::default(),
         }
     }
 
@@ -93,7 +96,7 @@ impl<'a> Loader<'a> {
             });
             return;
         }
-        match parse_rule_at(text, self.ctx, file, line) {
+        match parse_rule_cached(text, self.ctx, &mut self.cache, file, line) {
             Ok(rule) => {
                 let key = (rule.gid, rule.sid);
                 if let Some(&i) = self.by_sid.get(&key) {
