@@ -48,7 +48,10 @@ pub use reader::{
 pub struct Timestamp {
     /// Seconds since the Unix epoch.
     pub secs: u64,
-    /// Nanoseconds within the second (0..1_000_000_000).
+    /// Nanoseconds within the second: below 1_000_000_000 except for pcap records with an
+    /// out-of-range microsecond field, which keep Suricata's un-normalised value (up to
+    /// 1_048_575 us, printed as such by Suricata). Ordering compares `secs` then `nanos`,
+    /// like Suricata's time comparisons.
     pub nanos: u32,
 }
 

@@ -159,11 +159,7 @@ impl PcapState {
             body
         };
         *pos = start + body_end;
-        let ts = if self.nanosecond {
-            normalize(ts_sec, ts_frac, 1_000_000_000, 1)
-        } else {
-            normalize(ts_sec, ts_frac, 1_000_000, 1000)
-        };
+        let ts = record_time(ts_sec, ts_frac, self.nanosecond);
         Step::Packet(RawPacket {
             ts,
             linktype: self.linktype,
@@ -173,12 +169,22 @@ impl PcapState {
     }
 }
 
-/// Seconds plus a fraction in `per_sec` units; out-of-range fractions carry into seconds.
-fn normalize(secs: u32, frac: u32, per_sec: u32, nanos_per_unit: u32) -> Timestamp {
-    Timestamp {
-        secs: u64::from(secs) + u64::from(frac / per_sec),
-        nanos: (frac % per_sec) * nanos_per_unit,
-    }
+/// The record time as Suricata sees it: libpcap reads both fields as signed 32-bit
+/// numbers (nanoseconds are divided down to microseconds), Suricata turns non-positive
+/// values into 0 and keeps 20 bits of microseconds, without carrying into the seconds.
+/// So a well-formed time comes out exact (nanoseconds kept for nanosecond files), and a
+/// bad fraction comes out as Suricata prints it: possibly 1_000_000..=1_048_575 us.
+fn record_time(sec: u32, frac: u32, nanosecond: bool) -> Timestamp {
+    let secs = if (sec as i32) > 0 { u64::from(sec) } else { 0 };
+    let nanos = if (frac as i32) <= 0 {
+        0
+    } else if nanosecond && frac < 1_000_000_000 {
+        frac
+    } else {
+        let micros = if nanosecond { frac / 1000 } else { frac };
+        (micros & 0xf_ffff) * 1000
+    };
+    Timestamp { secs, nanos }
 }
 
 #[cfg(test)]
@@ -195,14 +201,14 @@ mod tests {
         0xff, 0xff, 0x00, 0x00, // snaplen 65535
         0x01, 0x00, 0x00, 0x00, // linktype 1 (Ethernet)
         // record 1 header
-        0x00, 0x5e, 0xd0, 0xb2, // ts_sec 0xb2d05e00 = 3000000000
-        0x40, 0x42, 0x0f, 0x00, // ts_usec 1000000 -> carries into the second
+        0x00, 0x5e, 0xd0, 0x72, // ts_sec 0x72d05e00 = 1926258176
+        0x40, 0x42, 0x0f, 0x00, // ts_usec 1000000: out of range, kept as Suricata does
         0x04, 0x00, 0x00, 0x00, // caplen 4
         0x3c, 0x00, 0x00, 0x00, // len 60
         0xde, 0xad, 0xbe, 0xef, // data
         // record 2 header
         0x01, 0x00, 0x00, 0x00, // ts_sec 1
-        0x15, 0xcd, 0x5b, 0x07, // ts_usec 123456789 -> 123 s + 456789 us
+        0x15, 0xcd, 0x5b, 0x07, // ts_usec 123456789: Suricata keeps its low 20 bits, 773397
         0x00, 0x00, 0x00, 0x00, // caplen 0
         0x00, 0x00, 0x00, 0x00, // len 0
     ];
@@ -253,12 +259,13 @@ mod tests {
         assert_eq!(r.linktype(), Some(LinkType::ETHERNET));
         assert_eq!(r.snaplen(), Some(65535));
         let p = r.next_packet().unwrap();
-        assert_eq!(p.ts, Timestamp::new(3_000_000_001, 0));
+        assert_eq!(p.ts, Timestamp::new(1_926_258_176, 1_000_000_000));
+        assert_eq!(p.ts.micros(), 1_000_000);
         assert_eq!(p.data, &[0xde, 0xad, 0xbe, 0xef]);
         assert_eq!(p.orig_len, 60);
         assert_eq!(p.linktype, LinkType::ETHERNET);
         let p = r.next_packet().unwrap();
-        assert_eq!(p.ts, Timestamp::new(124, 456_789_000));
+        assert_eq!(p.ts, Timestamp::new(1, 773_397_000));
         assert!(p.data.is_empty());
         assert!(r.next_packet().is_none());
         assert!(r.next_packet().is_none());
@@ -405,6 +412,56 @@ mod tests {
             CaptureReader::new(&f).unwrap_err().to_string(),
             "unsupported capture file version 1.4"
         );
+    }
+
+    #[test]
+    fn record_times_as_suricata_sees_them() {
+        use super::record_time;
+        // (seconds field, fraction field, nanosecond file, secs, nanos), checked against
+        // `suricata -r` on hand-made files (EVE timestamps).
+        let cases: &[(u32, u32, bool, u64, u32)] = &[
+            (1_600_000_000, 5, false, 1_600_000_000, 5_000),
+            (
+                1_600_000_000,
+                123_456_789,
+                false,
+                1_600_000_000,
+                773_397_000,
+            ),
+            (
+                1_600_000_000,
+                1_000_000,
+                false,
+                1_600_000_000,
+                1_000_000_000,
+            ),
+            (1_600_000_000, 0xffee_a06c, false, 1_600_000_000, 0), // negative
+            (0x8000_0001, 7, false, 0, 7_000),                     // negative seconds
+            (
+                1_600_000_010,
+                0x7fff_ffff,
+                false,
+                1_600_000_010,
+                1_048_575_000,
+            ),
+            (1_600_000_000, 999_999_999, true, 1_600_000_000, 999_999_999),
+            (
+                1_600_000_000,
+                1_000_000_000,
+                true,
+                1_600_000_000,
+                1_000_000_000,
+            ),
+            (1_600_000_000, 0x8000_0000, true, 1_600_000_000, 0),
+            (1_600_000_000, 1_999, true, 1_600_000_000, 1_999),
+        ];
+        for &(sec, frac, ns, secs, nanos) in cases {
+            assert_eq!(
+                record_time(sec, frac, ns),
+                Timestamp::new(secs, nanos),
+                "{sec} {frac} {ns}"
+            );
+        }
     }
 
     #[test]

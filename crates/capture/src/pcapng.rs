@@ -78,6 +78,17 @@ impl TsResolution {
     }
 }
 
+/// libpcap hands the seconds over as a signed `time_t` and Suricata keeps non-negative
+/// values in 44 bits.
+fn suricata_view(ts: Timestamp) -> Timestamp {
+    let secs = if ts.secs > i64::MAX as u64 {
+        0
+    } else {
+        ts.secs & ((1 << 44) - 1)
+    };
+    Timestamp { secs, ..ts }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Interface {
     linktype: LinkType,
@@ -313,7 +324,7 @@ impl NgState {
             _ => captured,
         };
         let ts = units.map_or(Timestamp::default(), |u| {
-            iface.resolution.to_timestamp(u, iface.offset_secs)
+            suricata_view(iface.resolution.to_timestamp(u, iface.offset_secs))
         });
         Step::Packet(RawPacket {
             ts,
@@ -823,6 +834,14 @@ mod tests {
                 "{res:?} {units} {off}"
             );
         }
+        assert_eq!(
+            super::suricata_view(Timestamp::new(MAX, 5)),
+            Timestamp::new(0, 5)
+        );
+        assert_eq!(
+            super::suricata_view(Timestamp::new((1 << 44) + 3, 5)),
+            Timestamp::new(3, 5)
+        );
         assert_eq!(TsResolution::from_option(6), Pow10(6));
         assert_eq!(TsResolution::from_option(0x8a), Pow2(10));
         assert_eq!(TsResolution::from_option(0xff), Pow2(127));
