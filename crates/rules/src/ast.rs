@@ -239,6 +239,9 @@ pub struct Rule {
     pub direction: Direction,
     pub dst: AddressExpr,
     pub dp: PortExpr,
+    /// Spans of the seven header fields (action, proto, src, sp, direction,
+    /// dst, dp).
+    pub header_spans: [Span; 7],
     pub options: Vec<RuleOption>,
     pub sid: u32,
     pub rev: u32,

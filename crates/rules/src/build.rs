@@ -122,6 +122,7 @@ pub fn build_rule(
         direction,
         dst,
         dp,
+        header_spans: std::array::from_fn(|i| raw.header.get(i).map(|x| x.1).unwrap_or_default()),
         options: Vec::with_capacity(raw.options.len()),
         sid: 0,
         rev: 0,
@@ -889,6 +890,12 @@ fn add_payload(
     idx: usize,
     v: &OptionValue,
 ) -> Result<(), Failure> {
+    if name == "lua" && !ctx.lua_rules_allowed {
+        return fail(
+            name,
+            "Lua rules disabled by security configuration: security.lua.allow-rules",
+        );
+    }
     // Buffer selected by pcre legacy flags.
     let mut target = None;
     if let OptionValue::Pcre(p) = v {

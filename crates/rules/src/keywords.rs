@@ -1335,14 +1335,7 @@ pub static KEYWORDS: &[Keyword] = &[
         p_dataset,
     ),
     kw("datarep", &[], Class::Payload, Arg::Required, NONE, p_raw),
-    kw(
-        "lua",
-        &["luajit"],
-        Class::Payload,
-        Arg::Required,
-        NONE,
-        p_raw,
-    ),
+    kw("lua", &[], Class::Payload, Arg::Required, NONE, p_raw),
     kw("asn1", &[], Class::Payload, Arg::Required, NONE, p_raw),
     // packet header keywords
     other("ttl", NONE, p_cmp_u8),

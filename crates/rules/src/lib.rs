@@ -62,6 +62,8 @@ pub struct RuleContext {
     /// Extra features for `requires: feature X` that depend on the
     /// configuration (e.g. `output::file-store` when that output is enabled).
     pub features: HashSet<String>,
+    /// `security.lua.allow-rules`: rules with the `lua` keyword fail unless set.
+    pub lua_rules_allowed: bool,
 }
 
 impl fmt::Debug for RuleContext {
@@ -104,6 +106,10 @@ impl RuleContext {
     /// Sets the variables from `vars.address-groups.*` / `vars.port-groups.*`
     /// style flat keys (`address-groups.HOME_NET` or `vars.address-groups.HOME_NET`).
     pub fn set_var(&mut self, key: &str, value: &str) {
+        if key == "security.lua.allow-rules" {
+            self.lua_rules_allowed = matches!(value, "yes" | "true" | "on" | "1");
+            return;
+        }
         let k = key.strip_prefix("vars.").unwrap_or(key);
         if let Some(n) = k.strip_prefix("address-groups.") {
             self.address_vars.insert(n.to_string(), value.to_string());

@@ -31,11 +31,19 @@ pub struct LoadResult {
 }
 
 impl LoadResult {
-    /// Suricata's summary line.
+    /// Suricata 7.0.10's summary line (its last number is the count of
+    /// silently skipped rules). When nothing loaded, Suricata prints
+    /// instead the warning "N rule files specified, but no rules were loaded!".
     pub fn summary(&self) -> String {
+        if self.loaded == 0 && self.files > 0 {
+            return format!(
+                "{} rule files specified, but no rules were loaded!",
+                self.files
+            );
+        }
         format!(
-            "{} rule files processed. {} rules successfully loaded, {} rules failed",
-            self.files, self.loaded, self.failed
+            "{} rule files processed. {} rules successfully loaded, {} rules failed, {}",
+            self.files, self.loaded, self.failed, self.skipped
         )
     }
 }

@@ -200,6 +200,7 @@ fn verdicts() {
         ),
         (r#"msg:"x"; requires: version >= 7 | < 6; sid:9;"#, true),
         (r#"msg:"x"; requires: feature ja4; sid:9;"#, true),
+        (r#"msg:"x"; lua:test.lua; sid:9;"#, false),
     ];
     let c = ctx();
     for (opts, ok) in cases {
@@ -223,6 +224,12 @@ fn header_and_vars() {
     )
     .unwrap();
     assert_eq!(r.action, Action::Alert);
+    assert_eq!(
+        &r.text[r.header_spans[1].start..r.header_spans[1].end],
+        "http"
+    );
+    let uri = r.options_named("http.uri").next().unwrap();
+    assert_eq!(&r.text[uri.span.start..uri.span.end], "http.uri;");
     assert_eq!(r.proto, Protocol::App("http".into()));
     assert_eq!(r.sid, 9);
     assert_eq!(r.rev, 3);
@@ -275,7 +282,7 @@ fn loader_dups_and_lines() {
     assert!(r.errors[0].to_string().starts_with("t.rules:1: nocase: "));
     assert_eq!(
         r.summary(),
-        "1 rule files processed. 3 rules successfully loaded, 2 rules failed"
+        "1 rule files processed. 3 rules successfully loaded, 2 rules failed, 0"
     );
 }
 
