@@ -72,7 +72,7 @@ pub use palisade_decode::Timestamp;
 use palisade_decode::{Packet, L4};
 
 pub mod tcp;
-pub use tcp::{TcpSession, TcpState};
+pub use tcp::{TcpSeg, TcpSession, TcpState};
 
 /// Memory Suricata 7.0.10 (x86_64) accounts per flow (`sizeof(Flow)` plus flow
 /// storage), derived from its `flow.memuse` stats counter (hash 65536, prealloc 10000:
@@ -580,7 +580,7 @@ struct Tuple {
     icmp: Option<(u8, u8, u8)>,
     spi: u32,
     ttl: u8,
-    tcp: Option<(u8, u32)>,
+    tcp: Option<tcp::TcpSeg>,
     icmpv4_error: bool,
 }
 
@@ -612,7 +612,12 @@ fn classify(pkt: &Packet, vlan_tracking: bool) -> Option<Tuple> {
             t.proto = 6;
             t.sp = pkt.sp;
             t.dp = pkt.dp;
-            t.tcp = Some((th.flags, th.seq));
+            t.tcp = Some(tcp::TcpSeg {
+                flags: th.flags,
+                seq: th.seq,
+                ack: th.ack,
+                len: pkt.payload_len,
+            });
         }
         L4::Udp(_) => {
             t.proto = 17;
@@ -861,7 +866,7 @@ impl FlowTable {
             return None;
         }
         if self.emergency && t.proto == 6 {
-            let flags = t.tcp.map(|x| x.0).unwrap_or(0);
+            let flags = t.tcp.map(|x| x.flags).unwrap_or(0);
             if self.cfg.midstream && flags != tcp::SYN {
                 return None;
             }
@@ -931,7 +936,7 @@ impl FlowTable {
     /// Suricata's `TcpSessionPacketSsnReuse`: a new SYN (or, with midstream, SYN/ACK)
     /// on a tuple whose session is closing or absent starts a new flow.
     fn tcp_reuse(&self, f: &Flow, t: &Tuple) -> bool {
-        let Some((flags, seq)) = t.tcp else {
+        let Some(tcp::TcpSeg { flags, seq, .. }) = t.tcp else {
             return false;
         };
         if f.proto != 6 || flags & (tcp::RST | tcp::FIN) != 0 {
@@ -994,10 +999,10 @@ impl FlowTable {
         if f.seen_toserver && f.seen_toclient && f.proto != 6 && f.state == FlowState::New {
             f.state = FlowState::Established;
         }
-        if let (6, Some((flags, seq))) = (f.proto, t.tcp) {
+        if let (6, Some(seg)) = (f.proto, t.tcp) {
             match f.tcp.as_mut() {
-                Some(s) => s.update(dir, flags, seq),
-                None => match TcpSession::start(flags, seq, midstream) {
+                Some(s) => s.update(dir, seg),
+                None => match TcpSession::start(seg, midstream) {
                     tcp::Start::None => {}
                     tcp::Start::Session(s) => f.tcp = Some(s),
                     tcp::Start::SessionReversed(s) => {
