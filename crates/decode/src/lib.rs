@@ -10,6 +10,23 @@
 //!
 //! Anomalies never stop decoding with a panic: they are recorded as [`DecodeEvent`]s with
 //! Suricata's names so that `decoder-events.rules` and EVE `anomaly` records line up.
+//!
+//! How the engine drives it (what Suricata 7.0.10 does, counter for counter):
+//! 1. [`Decoder::decode`] once per captured frame (counts `decoder.pkts`, `bytes`, the
+//!    layers, `invalid`).
+//! 2. [`DecodeStats::count_events`] once for every packet handed to the flow stage:
+//!    captured, tunnelled and reassembled ones.
+//! 3. If [`Packet::tunnel`] is set, [`Decoder::decode_inner`] on `&data[offset..]` with
+//!    `level = tunnel_level + 1`. The outer decode has already checked that this inner
+//!    packet decodes (Suricata drops tunnel packets whose decoding fails) and has counted
+//!    the layers of those that do not.
+//! 4. If [`Packet::fragment`] is set, the packet goes to [`defrag`]; a reassembled
+//!    datagram is decoded with [`Decoder::decode_inner`] at the same level.
+//!
+//! Each layer has a checked zero-copy view (`new_checked(&[u8])` then accessors) in its
+//! own module ([`ethernet`], [`vlan`], [`mpls`], [`pppoe`], [`ppp`], [`sll`], [`null`],
+//! [`ipv4`], [`ipv6`], [`gre`], [`erspan`], [`vxlan`], [`geneve`], [`teredo`], [`nsh`],
+//! [`tcp`], [`udp`], [`icmpv4`], [`icmpv6`], [`sctp`]); decoding allocates nothing.
 #![forbid(unsafe_code)]
 
 use std::net::IpAddr;
