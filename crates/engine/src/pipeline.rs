@@ -263,9 +263,11 @@ fn flow_config(cfg: &Config, views: &views::Engine) -> FlowConfig {
         emergency_recovery: views.flow.emergency_recovery as u32,
         vlan_use_for_tracking: cfg.get_bool("vlan.use-for-tracking").unwrap_or(true),
         midstream: cfg.get_bool("stream.midstream").unwrap_or(false),
-        // Flows time out on packet time as the capture is read, so memory stays bounded
-        // on long captures and the output is the same on every run.
-        manager_timeouts: true,
+        // Reading a capture, Suricata 7's flow manager times no flow out: a flow ends when
+        // a later packet of its tuple finds it timed out, on TCP port reuse, when evicted
+        // for room (emergency mode, bounded by flow.memcap), or at shutdown. Doing the
+        // same keeps the records equal to Suricata's and the output deterministic.
+        manager_timeouts: false,
         timeouts: FlowTimeouts {
             default: t(&ft.default),
             tcp: t(&ft.tcp),
@@ -421,11 +423,11 @@ impl Pipeline {
             .decode(raw.linktype, raw.data, raw.ts, &mut p, &mut self.dstats);
         self.track_checksums(&p);
         self.handle(&p, PktSrc::Wire, 0);
-        // Flow timeouts are checked once per second of packet time.
+        // Flows ended while handling the packet (timed out when found, port reuse,
+        // evicted) are logged after the packet's own records; the table's periodic work
+        // (spare pool, emergency mode) runs on packet time too.
         let now = self.last_ts;
-        if now.secs > self.last_expire {
-            self.last_expire = now.secs;
-            self.defrag.timeout(now);
+        {
             let Pipeline {
                 flows,
                 eve,
@@ -434,6 +436,10 @@ impl Pipeline {
                 ..
             } = self;
             flows.expire(now, &mut |rec| log_flow(eve, j, io_error, &rec, now));
+        }
+        if now.secs > self.last_expire {
+            self.last_expire = now.secs;
+            self.defrag.timeout(now);
         }
     }
 
@@ -469,6 +475,9 @@ impl Pipeline {
                         &mut inner,
                         &mut self.dstats,
                     );
+                    // Suricata counts a rebuilt datagram with the link header of its
+                    // first fragment.
+                    inner.caplen = re.data.len() as u32;
                     self.handle(&inner, PktSrc::Defrag, depth + 1);
                 }
             }
@@ -563,9 +572,11 @@ impl Pipeline {
         if let Some(eve) = self.eve.as_mut() {
             if eve.stats && eve.stats_totals {
                 let mut counters: Vec<(&'static str, u64)> = Vec::with_capacity(512);
+                // Suricata's order: decoder, tcp, flow, defrag.
                 self.dstats.for_each(|k, v| counters.push((k, v)));
-                self.defrag.for_each(|k, v| counters.push((k, v)));
+                self.dstats.for_each_tcp(|k, v| counters.push((k, v)));
                 self.flows.for_each(|k, v| counters.push((k, v)));
+                self.defrag.for_each(|k, v| counters.push((k, v)));
                 write_stats(
                     &mut self.j,
                     now,
@@ -592,17 +603,20 @@ fn log_flow(
     now: Timestamp,
 ) {
     let Some(eve) = eve.as_mut() else { return };
+    // The record's timestamp is the time of the packet that ended the flow, else now.
+    let now = rec.ended_at.unwrap_or(now);
     let mut res = Ok(());
+    // Suricata's order: flow, then netflow to server, then netflow to client.
+    if eve.flow {
+        write_flow(j, rec, now);
+        res = res.and(eve.writer.write(j));
+    }
     if eve.netflow {
         for to_client in [false, true] {
             if write_netflow(j, rec, now, to_client) {
                 res = res.and(eve.writer.write(j));
             }
         }
-    }
-    if eve.flow {
-        write_flow(j, rec, now);
-        res = res.and(eve.writer.write(j));
     }
     if let Err(e) = res {
         io_error.get_or_insert(e.to_string());

@@ -62,7 +62,8 @@
 //! Suricata adds `GET_PKT_LEN(p)` per packet: the captured frame length for a packet
 //! from the wire, the length from the inner IP header to the end of the frame for a
 //! tunnel's inner packet, the rebuilt length for a reassembled datagram. Here that is
-//! `Packet::data.len()`.
+//! `Packet::caplen` (the engine sets it to the rebuilt length, link header included, for a
+//! reassembled datagram; for other packets it is `data.len()`).
 #![forbid(unsafe_code)]
 
 use std::collections::HashMap;
@@ -974,7 +975,7 @@ impl FlowTable {
             return Direction::ToServer;
         };
         let mut dir = f.direction_of(t.proto, t.src, t.sp, t.dp);
-        let len = pkt.data.len() as u64;
+        let len = u64::from(pkt.caplen);
         match dir {
             Direction::ToServer => {
                 f.pkts_toserver += 1;
