@@ -20,13 +20,13 @@ trap 'rm -rf "$TMP"' EXIT
 dump_ctx() { # yaml, extra args...
     local yaml=$1; shift
     suricata --dump-config -c "$yaml" "$@" 2>/dev/null < /dev/null |
-        grep -E '^(vars\.(address|port)-groups\.[^ ]+|app-layer\.protocols\.[a-z0-9_-]+(\.[a-z]+)?\.enabled) = ' |
+        grep -E '^(vars\.(address|port)-groups\.[^ ]+|app-layer\.protocols\.[a-z0-9_-]+(\.[a-z]+)?\.enabled|security\.lua\.allow-rules) = ' |
         sed 's/ = /\t/' | sort || true
 }
 
-dump_ctx "$DEFAULT_YAML" | sed 's/^/-\t/' > "$OUT/contexts.tsv"
-: > "$OUT/verdicts.tsv"
-cut -f2- "$OUT/contexts.tsv" | sort > "$TMP/def"
+dump_ctx "$DEFAULT_YAML" | sed 's/^/-\t/' > "$TMP/contexts.tsv"
+: > "$TMP/verdicts.tsv"
+cut -f2- "$TMP/contexts.tsv" | sort > "$TMP/def"
 : > "$TMP/ctx.all"
 
 find "$SV/tests" -name test.rules | sort | while read -r rules; do
@@ -66,16 +66,16 @@ PY
     cat "$TMP/out/"*.log "$TMP/out/"*.json 2>/dev/null >> "$TMP/log" || true
     { grep -oE "error parsing signature .* from file .* at line [0-9]+" "$TMP/log" || true; } |
         sed -E 's/.* at line ([0-9]+)$/\1/' | sort -un |
-        while read -r line; do printf '%s\t%s\tfail\n' "$rel" "$line"; done >> "$OUT/verdicts.tsv"
+        while read -r line; do printf '%s\t%s\tfail\n' "$rel" "$line"; done >> "$TMP/verdicts.tsv"
     summary=$(grep -oE '[0-9]+ rules successfully loaded, [0-9]+ rules failed' "$TMP/log" | tail -1 || true)
     if [ -n "$summary" ]; then
         set -- $summary
-        printf '%s\t*\t%s\t%s\n' "$rel" "$1" "$5" >> "$OUT/verdicts.tsv"
+        printf '%s\t*\t%s\t%s\n' "$rel" "$1" "$5" >> "$TMP/verdicts.tsv"
     else
         # No summary (no rule loaded): count the distinct failing lines.
         n=$({ grep -oE "error parsing signature .* from file .* at line [0-9]+" "$TMP/log" || true; } |
             sed -E 's/.* at line ([0-9]+)$/\1/' | sort -un | wc -l)
-        printf '%s\t*\t0\t%s\n' "$rel" "$n" >> "$OUT/verdicts.tsv"
+        printf '%s\t*\t0\t%s\n' "$rel" "$n" >> "$TMP/verdicts.tsv"
     fi
     (cd "$dir" && dump_ctx "$yaml" "${common[@]:2}") > "$TMP/ctx"
     if [ "$yaml" != "$DEFAULT_YAML" ]; then
@@ -86,4 +86,6 @@ PY
         comm -13 "$TMP/def" "$TMP/ctx" | sed "s|^|$rel\t|" >> "$TMP/ctx.all" || true
     fi
 done
-cat "$TMP/ctx.all" >> "$OUT/contexts.tsv" 2>/dev/null || true
+cat "$TMP/ctx.all" >> "$TMP/contexts.tsv" 2>/dev/null || true
+mv "$TMP/verdicts.tsv" "$OUT/verdicts.tsv"
+mv "$TMP/contexts.tsv" "$OUT/contexts.tsv"
