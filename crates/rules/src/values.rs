@@ -338,19 +338,11 @@ pub fn compile_pcre(p: &Pcre) -> Result<(), String> {
             _ => {}
         }
     }
-    // Anchoring (A), dollar-endonly (E) and ungreedy (G) do not change whether
-    // the pattern compiles except through syntax already checked above.
-    let pat = if p.flags.contains('A') {
-        format!("\\A(?:{})", p.pattern)
-    } else {
-        p.pattern.clone()
-    };
-    let pat = if p.flags.contains('G') {
-        format!("(?U){pat}")
-    } else {
-        pat
-    };
-    b.build(&pat)
+    // Anchoring (A), dollar-endonly (E) and ungreedy (G) do not change
+    // whether a pattern compiles, so they are not passed on (wrapping the
+    // pattern would break leading `(*VERB)` items).
+    let pat = &p.pattern;
+    b.build(pat)
         .map(|_| ())
         .map_err(|e| format!("pcre2 compile of \"{}\" failed: {e}", p.pattern))
 }
