@@ -54,7 +54,10 @@ def compare(ref_path, our_path):
     for k in rk:
         if k not in ok:
             continue
-        for a, b in zip(by_ref[k], by_our[k]):
+        # Several flows may share a key (other tunnel levels, reuse): pair them in
+        # order of start time.
+        start = lambda r: r.get("flow", {}).get("start", "")
+        for a, b in zip(sorted(by_ref[k], key=start), sorted(by_our[k], key=start)):
             matched += 1
             fa, ra, sa = totals(a)
             fb, rb, sb = totals(b)

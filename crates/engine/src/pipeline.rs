@@ -490,9 +490,10 @@ impl Pipeline {
         if let Some(t) = p.tunnel {
             if depth < MAX_PACKET_DEPTH {
                 if let Some(inner_bytes) = p.data.get(t.offset as usize..) {
+                    // A tunnel's inner packet starts without the outer VLAN ids, as
+                    // Suricata's tunnel pseudo-packets do (a reassembled datagram keeps
+                    // its fragments' ids, above).
                     let mut inner = Packet::new(&[], p.ts);
-                    inner.vlan = p.vlan;
-                    inner.vlan_count = p.vlan_count;
                     self.decoder.decode_inner(
                         t.kind,
                         inner_bytes,

@@ -587,7 +587,11 @@ struct Tuple {
 
 /// Decides whether and how a packet takes part in flow tracking.
 fn classify(pkt: &Packet, vlan_tracking: bool) -> Option<Tuple> {
-    if pkt.invalid || pkt.fragment.is_some() {
+    // A packet takes part in flow tracking when its decoders went through (Suricata's
+    // FlowSetupPacket at the end of a successful transport decode): a packet marked
+    // invalid by an event that does not stop decoding (bad TCP option lengths) still
+    // counts to its flow.
+    if pkt.failed || pkt.fragment.is_some() {
         return None;
     }
     let ip = pkt.ip?;
