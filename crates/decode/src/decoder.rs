@@ -663,7 +663,7 @@ impl Run<'_> {
                 return Err(());
             }
         };
-        self.ppp_payload(pkt, proto, s + hl, e)
+        self.ppp_payload(pkt, proto, false, s + hl, e)
     }
 
     fn ppp(&mut self, pkt: &mut Packet<'_>, s: usize, e: usize) -> R {
@@ -692,11 +692,21 @@ impl Run<'_> {
         } else {
             u16::from_be_bytes([buf[proto_off], buf[proto_off + 1]])
         };
-        self.ppp_payload(pkt, proto, s + proto_off + proto_size, e)
+        self.ppp_payload(pkt, proto, proto_size == 1, s + proto_off + proto_size, e)
     }
 
-    /// The PPP payload of protocol `proto` at `[d, e)`.
-    fn ppp_payload(&mut self, pkt: &mut Packet<'_>, proto: u16, d: usize, e: usize) -> R {
+    /// The PPP payload of protocol `proto` at `[d, e)`. A one-byte (`compressed`)
+    /// protocol field is handled as Suricata does: IPv4, IPv6 and VJ are followed, any
+    /// other value is an unsupported protocol (and a short IPv4 payload is reported as a
+    /// short VJ one).
+    fn ppp_payload(
+        &mut self,
+        pkt: &mut Packet<'_>,
+        proto: u16,
+        compressed: bool,
+        d: usize,
+        e: usize,
+    ) -> R {
         let avail = e.saturating_sub(d);
         match proto {
             ppp::PPP_VJ_UCOMP => {
@@ -714,7 +724,12 @@ impl Run<'_> {
             }
             ppp::PPP_IP => {
                 if avail < ipv4::HEADER_LEN {
-                    inv(pkt, E::PppIp4PktTooSmall);
+                    let ev = if compressed {
+                        E::PppVjuPktTooSmall
+                    } else {
+                        E::PppIp4PktTooSmall
+                    };
+                    inv(pkt, ev);
                     return Err(());
                 }
                 self.ipv4(pkt, d, e.min(d + 65535))
@@ -726,13 +741,18 @@ impl Run<'_> {
                 }
                 self.ipv6(pkt, d, e.min(d + 65535))
             }
+            _ if compressed => {
+                ev(pkt, E::PppUnsupProto);
+                Ok(())
+            }
             p if ppp::is_unsupported(p) => {
                 ev(pkt, E::PppUnsupProto);
                 Ok(())
             }
             _ => {
+                // Invalid, but the PPP layer itself decoded.
                 inv(pkt, E::PppWrongType);
-                Err(())
+                Ok(())
             }
         }
     }
@@ -1687,6 +1707,11 @@ impl Run<'_> {
             ethertype::BRIDGE => InnerKind::Ethernet,
             _ => return Ok(()),
         };
+        // Enhanced GRE (PPTP) packets carrying only an acknowledgment have no PPP frame;
+        // Suricata does not decode one. (An empty version 0 payload still is.)
+        if kind == InnerKind::Ppp && g.version() == 1 && s + hl >= e {
+            return Ok(());
+        }
         self.tunnel(pkt, kind, s + hl, e, "gre", false);
         Ok(())
     }

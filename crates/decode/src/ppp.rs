@@ -39,5 +39,8 @@ pub fn is_unsupported(proto: u16) -> bool {
             | 0xc023 // PAP
             | 0xc025 // LQR
             | 0xc223 // CHAP
+            | 0xc029 // CBCP
+            | 0x80fd // CCP
+            | 0x00fd // compressed datagram
     )
 }

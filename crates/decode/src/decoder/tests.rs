@@ -365,6 +365,12 @@ fn other_link_types() {
     assert_eq!(evs(&p), vec!["ppp.unsup_proto"]);
     let (p, _) = run(9, &[0xff, 0x03, 0x12, 0x34, 1, 2]);
     assert_eq!(evs(&p), vec!["ppp.wrong_type"]);
+    assert!(p.invalid && !p.failed);
+    // one-byte protocol other than IPv4/IPv6/VJ: unsupported
+    let (p, _) = run(9, &[0xfd, 1, 2]);
+    assert_eq!(evs(&p), vec!["ppp.unsup_proto"]);
+    let (p, _) = run(9, &[0x21, 0x45, 0]);
+    assert_eq!(evs(&p), vec!["ppp.vju_pkt_too_small"]);
     let (p, _) = run(9, &[0xff, 0x03, 0x00, 0x21, 1, 2]);
     assert_eq!(evs(&p), vec!["ppp.ip4_pkt_too_small"]);
     // Cisco HDLC
@@ -841,6 +847,11 @@ fn gre_tunnels() {
     assert_eq!((t.kind, t.offset), (InnerKind::Ppp, 14 + 20 + 12));
     let i = inner(&p, &mut s);
     assert!(matches!(i.l4, L4::Udp(_)));
+    // PPTP acknowledgment only (ack flag, no sequence, no payload): no tunnel, no PPP
+    let g = [0x20, 0x81, 0x88, 0x0b, 0, 0, 0, 1, 0, 0, 0, 9];
+    let (p, s) = run(ETH, &eth(0x0800, &ip4(47, &g)));
+    assert!(p.tunnel.is_none() && p.events.is_empty());
+    assert_eq!((s.gre, s.ppp), (1, 0));
     // v1 errors and v0 flag errors
     let cases: [(&[u8], &str); 5] = [
         (
