@@ -410,12 +410,23 @@ pub fn build_rule(
             }
             Class::Sticky(buffer) => {
                 check_current_not_empty(&rule, &st)?;
-                rule.buffers.push(BufferMatches {
-                    buffer,
-                    transforms: Vec::new(),
-                    matches: Vec::new(),
-                });
-                st.current = Some(rule.buffers.len() - 1);
+                // Selecting a buffer again continues its list.
+                let existing = rule
+                    .buffers
+                    .iter()
+                    .rposition(|b| b.buffer == buffer && b.transforms.is_empty());
+                let idx = match existing {
+                    Some(i) => i,
+                    None => {
+                        rule.buffers.push(BufferMatches {
+                            buffer,
+                            transforms: Vec::new(),
+                            matches: Vec::new(),
+                        });
+                        rule.buffers.len() - 1
+                    }
+                };
+                st.current = Some(idx);
                 st.explicit_payload = false;
             }
             Class::PktData => {
@@ -505,6 +516,14 @@ pub fn build_rule(
     }
     for b in &rule.buffers {
         check_buffer_contents(&rule, b)?;
+    }
+    check_directions(&rule)?;
+    check_file_data(&rule, st.app_proto.as_deref())?;
+    if crate::header::address_is_empty(&rule.src) || crate::header::address_is_empty(&rule.dst) {
+        return fail_hdr("no addresses left after merging addresses and negated addresses");
+    }
+    if crate::header::ports_are_empty(&rule.sp) || crate::header::ports_are_empty(&rule.dp) {
+        return fail_hdr("no ports left after merging ports with negated ports");
     }
     if !sid_seen {
         return fail_hdr("Signature missing required value \"sid\".");
@@ -679,7 +698,12 @@ fn apply_modifier(
     m: Modifier,
     v: &OptionValue,
 ) -> Result<(), Failure> {
-    let Some((bi, mi)) = target_content(rule, st) else {
+    let target = if m == Modifier::FastPattern {
+        last_content_anywhere(rule)
+    } else {
+        target_content(rule, st)
+    };
+    let Some((bi, mi)) = target else {
         return fail(name, format!("{name} needs preceding content option"));
     };
     let is_payload = rule
@@ -690,7 +714,15 @@ fn apply_modifier(
     let buffer_name = rule.buffers.get(bi).map(|b| b.buffer).unwrap_or("payload");
     // Whether the content has a preceding match in its buffer (for relative
     // modifiers this is informational only: Suricata accepts both).
-    let fp_seen = st.fast_pattern_seen;
+    // Suricata allows one fast_pattern among the packet payload contents;
+    // sticky buffers may hold several.
+    let fp_seen = st.fast_pattern_seen
+        && rule.buffers.iter().enumerate().any(|(i, b)| {
+            b.buffer == "payload"
+                && b.matches.iter().enumerate().any(|(j, m)| {
+                    (i, j) != (bi, mi) && matches!(m, Match::Content(c) if c.fast_pattern.is_some())
+                })
+        });
     let Some(Match::Content(c)) = rule.buffers.get_mut(bi).and_then(|b| b.matches.get_mut(mi))
     else {
         return fail(name, format!("{name} needs preceding content option"));
@@ -748,7 +780,7 @@ fn apply_modifier(
             }
             let val = var_or_num_u(v, st, name)?;
             if let VarOrNum::Num(n) = val {
-                if n as i64 >= MAX_CONTENT_OFFSET {
+                if n > u16::MAX as u32 {
                     return fail(name, format!("invalid value for {word}: {n}."));
                 }
             }
@@ -827,12 +859,7 @@ fn apply_modifier(
             }
             c.startswith = true;
         }
-        Modifier::EndsWith => {
-            if c.endswith {
-                return fail(name, "can't use multiple endswith for the same content.");
-            }
-            c.endswith = true;
-        }
+        Modifier::EndsWith => c.endswith = true,
         Modifier::FastPattern => {
             if fp_seen || c.fast_pattern.is_some() {
                 return fail(
@@ -965,6 +992,9 @@ fn add_payload(
                 return fail(name, "relative specified without previous pattern match");
             }
         }
+    }
+    if name == "bsize" && rule.buffers.get(b).is_none_or(|x| x.buffer == "payload") {
+        return fail(name, "bsize needs a sticky buffer");
     }
     if name == "dataset" {
         check_dataset(ctx, &rule.file, v)?;
@@ -1100,6 +1130,15 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
                         String::from_utf8_lossy(p)
                     ),
                 );
+            }
+        }
+    }
+    if let Some(len) = crate::keywords::hash_buffer_len(b.buffer) {
+        if b.transforms.is_empty() {
+            for c in contents() {
+                if c.pattern.len() != len {
+                    return fail(b.buffer, format!("Invalid length of the specified {} content (should be {len} characters long). This rule will therefore never match.", b.buffer));
+                }
             }
         }
     }
@@ -1269,6 +1308,85 @@ fn check_requires(v: &str, ctx: &RuleContext) -> Result<(), Failure> {
             other => {
                 return Err(skip(format!("Unknown requires keyword: {other}")));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Last content of the rule in any buffer (what `fast_pattern` applies to).
+fn last_content_anywhere(rule: &Rule) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (bi, b) in rule.buffers.iter().enumerate() {
+        for (mi, m) in b.matches.iter().enumerate() {
+            if let Match::Content(c) = m {
+                if best.is_none_or(|(_, _, o)| c.option_index > o) {
+                    best = Some((bi, mi, c.option_index));
+                }
+            }
+        }
+    }
+    best.map(|(b, m, _)| (b, m))
+}
+
+/// Flow direction and keyword directions must agree.
+fn check_directions(rule: &Rule) -> Result<(), Failure> {
+    use crate::keywords::{direction, pcre_flag_direction, Dir};
+    let mut to_server = false;
+    let mut to_client = false;
+    for o in &rule.options {
+        let d = match (&o.value, o.keyword) {
+            (OptionValue::Words(w), "flow") => {
+                for x in w {
+                    match x.as_str() {
+                        "to_server" | "from_client" => to_server = true,
+                        "to_client" | "from_server" => to_client = true,
+                        _ => {}
+                    }
+                }
+                None
+            }
+            (OptionValue::Pcre(p), _) => p.buffer.and_then(pcre_flag_direction),
+            (_, kw) => direction(kw),
+        };
+        match d {
+            Some(Dir::ToServer) => to_server = true,
+            Some(Dir::ToClient) => to_client = true,
+            None => {}
+        }
+        if to_server && to_client {
+            return fail(
+                o.keyword,
+                format!(
+                    "rule {} mixes keywords with conflicting directions",
+                    rule.sid
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// App-layer protocols whose parsers carry files (file.data and friends).
+const FILE_PROTOCOLS: &[&str] = &[
+    "http", "http1", "http2", "smtp", "smb", "nfs", "ftp", "ftp-data", "imap",
+];
+
+fn check_file_data(rule: &Rule, app: Option<&str>) -> Result<(), Failure> {
+    if !rule.options.iter().any(|o| o.keyword == "file.data") {
+        return Ok(());
+    }
+    if matches!(rule.proto, Protocol::Udp | Protocol::Icmp | Protocol::Sctp) {
+        return fail(
+            "file.data",
+            "The 'file_data' keyword cannot be used with non-TCP protocols",
+        );
+    }
+    if let Some(a) = app {
+        if !FILE_PROTOCOLS.contains(&a) {
+            return fail(
+                "file.data",
+                format!("The 'file_data' keyword cannot be used with TCP protocol {a}"),
+            );
         }
     }
     Ok(())

@@ -274,6 +274,166 @@ fn parse_ip_item(s: &str) -> Option<AddressExpr> {
     None
 }
 
+/// Inclusive ranges of one address family (IPv4 as u128 too).
+type Ranges = Vec<(u128, u128)>;
+
+fn net_range(n: &IpNet) -> (bool, u128, u128) {
+    match n.addr {
+        IpAddr::V4(a) => {
+            let bits = 32 - u32::from(n.prefix.min(32));
+            let base = u128::from(u32::from(a)) & !((1u128 << bits) - 1);
+            (true, base, base | ((1u128 << bits) - 1))
+        }
+        IpAddr::V6(a) => {
+            let bits = 128 - u32::from(n.prefix.min(128));
+            let mask = if bits == 128 {
+                u128::MAX
+            } else {
+                (1u128 << bits) - 1
+            };
+            let base = u128::from(a) & !mask;
+            (false, base, base | mask)
+        }
+    }
+}
+
+fn ip_u128(a: IpAddr) -> (bool, u128) {
+    match a {
+        IpAddr::V4(x) => (true, u128::from(u32::from(x))),
+        IpAddr::V6(x) => (false, u128::from(x)),
+    }
+}
+
+#[derive(Default)]
+struct AddrSets {
+    pos4: Ranges,
+    neg4: Ranges,
+    pos6: Ranges,
+    neg6: Ranges,
+    /// A negated list contains negations: Suricata does not check those.
+    nested_negation: bool,
+}
+
+fn flatten_addr(e: &AddressExpr, neg: bool, s: &mut AddrSets, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    let mut push = |v4: bool, lo: u128, hi: u128| {
+        let list = match (v4, neg) {
+            (true, false) => &mut s.pos4,
+            (true, true) => &mut s.neg4,
+            (false, false) => &mut s.pos6,
+            (false, true) => &mut s.neg6,
+        };
+        list.push((lo, hi));
+    };
+    match e {
+        AddressExpr::Any => {
+            push(true, 0, u32::MAX as u128);
+            push(false, 0, u128::MAX);
+        }
+        AddressExpr::Net(n) => {
+            let (v4, lo, hi) = net_range(n);
+            push(v4, lo, hi);
+        }
+        AddressExpr::Range(a, b) => {
+            let (v4, lo) = ip_u128(*a);
+            let (_, hi) = ip_u128(*b);
+            push(v4, lo, hi);
+        }
+        AddressExpr::Not(inner) => {
+            if neg || contains_not(inner) {
+                s.nested_negation = true;
+            }
+            flatten_addr(inner, !neg, s, depth + 1);
+        }
+        AddressExpr::List(items) => {
+            for i in items {
+                flatten_addr(i, neg, s, depth + 1);
+            }
+        }
+        AddressExpr::Var(_, inner) => flatten_addr(inner, neg, s, depth + 1),
+    }
+}
+
+fn contains_not(e: &AddressExpr) -> bool {
+    match e {
+        AddressExpr::Not(_) => true,
+        AddressExpr::List(items) => items.iter().any(contains_not),
+        AddressExpr::Var(_, inner) => contains_not(inner),
+        _ => false,
+    }
+}
+
+/// True when every range of `pos` is covered by the union of `neg`.
+fn covered(pos: &[(u128, u128)], neg: &[(u128, u128)]) -> bool {
+    let mut n: Vec<(u128, u128)> = neg.to_vec();
+    n.sort_unstable();
+    pos.iter().all(|&(lo, hi)| {
+        let mut next = lo;
+        for &(a, b) in &n {
+            if a > next {
+                break;
+            }
+            if b >= next {
+                if b >= hi {
+                    return true;
+                }
+                next = b + 1;
+            }
+        }
+        false
+    })
+}
+
+/// Suricata's "no addresses left after merging addresses and negated
+/// addresses": the positive part minus the negated part is empty.
+pub fn address_is_empty(e: &AddressExpr) -> bool {
+    let mut s = AddrSets::default();
+    flatten_addr(e, false, &mut s, 0);
+    if s.nested_negation {
+        return false;
+    }
+    if s.pos4.is_empty() && s.pos6.is_empty() {
+        // Only negations: relative to "any".
+        s.pos4.push((0, u32::MAX as u128));
+        s.pos6.push((0, u128::MAX));
+    }
+    covered(&s.pos4, &s.neg4) && covered(&s.pos6, &s.neg6)
+}
+
+fn flatten_ports(e: &PortExpr, neg: bool, pos: &mut Ranges, negs: &mut Ranges, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    match e {
+        PortExpr::Any => {
+            if neg { negs } else { pos }.push((0, 65535));
+        }
+        PortExpr::Range(a, b) => {
+            if neg { negs } else { pos }.push((u128::from(*a), u128::from(*b)));
+        }
+        PortExpr::Not(inner) => flatten_ports(inner, !neg, pos, negs, depth + 1),
+        PortExpr::List(items) => {
+            for i in items {
+                flatten_ports(i, neg, pos, negs, depth + 1);
+            }
+        }
+        PortExpr::Var(_, inner) => flatten_ports(inner, neg, pos, negs, depth + 1),
+    }
+}
+
+/// Suricata's "no ports left after merging ports with negated ports".
+pub fn ports_are_empty(e: &PortExpr) -> bool {
+    let mut pos = Vec::new();
+    let mut neg = Vec::new();
+    flatten_ports(e, false, &mut pos, &mut neg, 0);
+    if pos.is_empty() {
+        pos.push((0, 65535));
+    }
+    covered(&pos, &neg)
+}
+
 /// Parses a port expression, resolving variables from the context.
 pub fn parse_ports(s: &str, ctx: &RuleContext) -> Result<PortExpr, String> {
     let e = parse_port_inner(s.trim(), ctx, 0)?;

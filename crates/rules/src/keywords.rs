@@ -1552,6 +1552,120 @@ pub static KEYWORDS: &[Keyword] = &[
     other("template2", NONE, p_raw),
 ];
 
+/// Flow direction a keyword can only work in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    ToServer,
+    ToClient,
+}
+
+/// Direction restriction of a keyword (canonical name), as Suricata 7.0.10
+/// registers its inspection: requests-only or responses-only buffers.
+pub fn direction(name: &str) -> Option<Dir> {
+    match name {
+        "dns.query"
+        | "http.accept"
+        | "http.accept_enc"
+        | "http.accept_lang"
+        | "http.host"
+        | "http.host.raw"
+        | "http.method"
+        | "http.referer"
+        | "http.request_body"
+        | "http.request_header"
+        | "http.request_line"
+        | "http.uri"
+        | "http.uri.raw"
+        | "http.user_agent"
+        | "ike.init_spi"
+        | "ike.vendor"
+        | "ja3.hash"
+        | "ja3.string"
+        | "ja4.hash"
+        | "mqtt.connect.clientid"
+        | "mqtt.connect.password"
+        | "mqtt.connect.username"
+        | "mqtt.connect.willmessage"
+        | "mqtt.connect.willtopic"
+        | "mqtt.publish.message"
+        | "mqtt.unsubscribe.topic"
+        | "quic.cyu.hash"
+        | "quic.cyu.string"
+        | "quic.sni"
+        | "quic.ua"
+        | "sip.method"
+        | "sip.request_line"
+        | "sip.uri"
+        | "smb.named_pipe"
+        | "smb.ntlmssp_domain"
+        | "smb.ntlmssp_user"
+        | "smb.share"
+        | "ssh.hassh"
+        | "ssh.hassh.string"
+        | "tls.sni"
+        | "urilen"
+        | "ftpbounce"
+        | "nfs_procedure"
+        | "mqtt.qos"
+        | "rfb.sectype"
+        | "uricontent"
+        | "http_uri"
+        | "http_raw_uri"
+        | "http_method"
+        | "http_client_body"
+        | "http_user_agent"
+        | "http_host"
+        | "http_raw_host" => Some(Dir::ToServer),
+        "http.location"
+        | "http.response_header"
+        | "http.response_line"
+        | "http.server"
+        | "http.stat_code"
+        | "http.stat_msg"
+        | "ike.resp_spi"
+        | "ja3s.hash"
+        | "ja3s.string"
+        | "krb5.cname"
+        | "krb5.sname"
+        | "rfb.name"
+        | "sip.response_line"
+        | "sip.stat_code"
+        | "sip.stat_msg"
+        | "ssh.hassh.server"
+        | "ssh.hassh.server.string"
+        | "tls_cert_expired"
+        | "tls_cert_valid"
+        | "tls_cert_notbefore"
+        | "tls_cert_notafter"
+        | "tls.cert_chain_len"
+        | "rfb.secresult"
+        | "mqtt.connack.session_present"
+        | "ike.chosen_sa_attribute"
+        | "http_stat_code"
+        | "http_stat_msg" => Some(Dir::ToClient),
+        _ => None,
+    }
+}
+
+/// Direction of a pcre legacy buffer flag.
+pub fn pcre_flag_direction(buffer: &str) -> Option<Dir> {
+    match buffer {
+        "http.uri" | "http.uri.raw" | "http.method" | "http.request_body" | "http.user_agent"
+        | "http.host" => Some(Dir::ToServer),
+        "http.stat_code" | "http.stat_msg" => Some(Dir::ToClient),
+        _ => None,
+    }
+}
+
+/// Exact length a content must have in a hash buffer.
+pub fn hash_buffer_len(buffer: &str) -> Option<usize> {
+    match buffer {
+        "ja3.hash" | "ja3s.hash" | "ssh.hassh" | "ssh.hassh.server" | "quic.cyu.hash" => Some(32),
+        "tls.cert_fingerprint" => Some(59),
+        _ => None,
+    }
+}
+
 /// Looks a keyword up by name or alias (case-insensitive).
 pub fn lookup(name: &str) -> Option<&'static Keyword> {
     static MAP: OnceLock<HashMap<String, usize>> = OnceLock::new();

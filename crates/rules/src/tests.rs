@@ -201,6 +201,59 @@ fn verdicts() {
         (r#"msg:"x"; requires: version >= 7 | < 6; sid:9;"#, true),
         (r#"msg:"x"; requires: feature ja4; sid:9;"#, true),
         (r#"msg:"x"; lua:test.lua; sid:9;"#, false),
+        (r#"msg:"x"; content:"a"; depth:65535; sid:1;"#, true),
+        (r#"msg:"x"; content:"a"; depth:65536; sid:2;"#, false),
+        (r#"msg:"x"; content:"a"; distance:65536; sid:4;"#, true),
+        (
+            r#"msg:"x"; content:"a"; startswith; startswith; sid:6;"#,
+            false,
+        ),
+        (r#"msg:"x"; content:"a"; endswith; endswith; sid:7;"#, true),
+        (
+            r#"msg:"x"; http.request_body; content:"a"; http.method; depth:5; sid:8;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.request_body; content:"a"; http.method; fast_pattern; pcre:"/x/"; sid:10;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; flow:to_client; http.uri; content:"a"; sid:14;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.uri; content:"a"; http.stat_code; content:"2"; sid:16;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; flow:to_server; http.response_body; content:"a"; sid:37;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; flow:to_client; content:"a"; http_uri; sid:40;"#,
+            false,
+        ),
+        (r#"msg:"x"; bsize:5; sid:25;"#, false),
+        (
+            r#"msg:"x"; ja3.hash; content:"e107ef256ec0296e17c3f82de949b4066c"; sid:27;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; ja3.hash; content:"e107ef256ec0296e17c3f82de949b406"; sid:27;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; content:"a"; fast_pattern; http.uri; content:"b"; fast_pattern; sid:1;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.uri; content:"a"; fast_pattern; content:"b"; fast_pattern; sid:2;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; file_data; content:"a"; file_data; within:30; sid:3;"#,
+            true,
+        ),
     ];
     let c = ctx();
     for (opts, ok) in cases {
@@ -305,4 +358,33 @@ fn requires_skips_silently() {
         &c,
     );
     assert_eq!((r.loaded, r.failed, r.skipped), (1, 0, 1));
+}
+
+#[test]
+fn address_and_port_sets() {
+    let c = ctx();
+    let verdict = |hdr: &str| parse_rule(&format!("alert {hdr} (sid:1;)"), &c).is_ok();
+    for (hdr, ok) in [
+        ("tcp [1.2.3.4,!1.2.3.4] any -> any any", false),
+        ("tcp [1.2.3.0/24,!1.2.3.4] any -> any any", true),
+        ("tcp ![1.2.3.0/24,!1.2.3.4] any -> any any", true),
+        ("tcp [1.2.3.4,!1.2.3.4,::1] any -> any any", true),
+        ("tcp [!1.2.3.4,!::1] any -> any any", true),
+        ("tcp [10.0.0.0/8,!$HOME_NET] any -> any any", false),
+        ("tcp [1.2.3.0/24,!1.2.0.0/16] any -> any any", false),
+        ("tcp any [!80,!81] -> any any", true),
+        ("tcp any [1:10,!1:5,!6:10] -> any any", false),
+        ("tcp any ![1:10,!5] -> any any", false),
+        ("tcp any [0:65535,!0:65535] -> any any", false),
+        ("tcp any [80:90,!85] -> any any", true),
+        ("udp any any -> any any (file.data; content:\"a\";", false),
+    ] {
+        let text = if hdr.contains('(') {
+            format!("alert {hdr} sid:1;)")
+        } else {
+            format!("alert {hdr} (sid:1;)")
+        };
+        let _ = verdict;
+        assert_eq!(parse_rule(&text, &c).is_ok(), ok, "{text}");
+    }
 }
