@@ -1153,10 +1153,9 @@ impl Run<'_> {
                         s += ipv6::FRAG_HEADER_LEN;
                         continue;
                     }
+                    // (`ipv6.frag_invalid_length`, a fragment with more to come whose
+                    // data is not a multiple of 8 bytes, is raised by defrag.)
                     let data_len = plen - ipv6::FRAG_HEADER_LEN;
-                    if f.more() && plen & 7 != 0 {
-                        ev(pkt, E::Ipv6FragInvalidLength);
-                    }
                     pkt.fragment = Some(FragInfo {
                         id: f.ident(),
                         offset: f.offset(),
