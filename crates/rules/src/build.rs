@@ -157,7 +157,8 @@ pub fn build_rule(
     let mut sid_seen = false;
     let mut rev_seen = false;
     let mut gid_seen = false;
-    let mut flow_seen = false;
+    let mut flow_state_seen = false;
+    let mut base64_data_seen = false;
     let mut dsize_seen = false;
     let mut threshold_seen = false;
     let mut detection_filter_seen = false;
@@ -410,11 +411,20 @@ pub fn build_rule(
             }
             Class::Sticky(buffer) => {
                 check_current_not_empty(&rule, &st)?;
+                if base64_data_seen {
+                    return fail(name, "Rule buffer cannot be reset after base64_data.");
+                }
+                if buffer == "base64_data" {
+                    base64_data_seen = true;
+                }
                 // Selecting a buffer again continues its list.
-                let existing = rule
-                    .buffers
-                    .iter()
-                    .rposition(|b| b.buffer == buffer && b.transforms.is_empty());
+                let existing = if keywords::is_multi_instance(buffer) {
+                    None
+                } else {
+                    rule.buffers
+                        .iter()
+                        .rposition(|b| b.buffer == buffer && b.transforms.is_empty())
+                };
                 let idx = match existing {
                     Some(i) => i,
                     None => {
@@ -430,6 +440,7 @@ pub fn build_rule(
                 st.explicit_payload = false;
             }
             Class::PktData => {
+                base64_data_seen = false;
                 check_current_not_empty(&rule, &st)?;
                 st.current = None;
                 st.explicit_payload = true;
@@ -438,6 +449,20 @@ pub fn build_rule(
                 let Some(cur) = st.current else {
                     return fail(name, "transforms must directly follow stickybuffers");
                 };
+                // A transform may not follow a match that itself follows a
+                // transform of this buffer.
+                let blocked = rule.buffers.get(cur).is_some_and(|b| {
+                    let first_t = b.transforms.iter().min();
+                    first_t.is_some_and(|&t| {
+                        b.matches.iter().any(|m| match m {
+                            Match::Content(c) => c.option_index > t,
+                            Match::Option(i) => *i > t,
+                        })
+                    })
+                });
+                if blocked {
+                    return fail(name, "transforms must directly follow stickybuffers");
+                }
                 if let Some(buf) = rule.buffers.get_mut(cur) {
                     buf.transforms.push(idx);
                 }
@@ -450,10 +475,70 @@ pub fn build_rule(
                 let v = value.clone();
                 match name {
                     "flow" => {
-                        if flow_seen {
+                        if flow_state_seen {
                             return fail(name, "A signature may have only one flow option.");
                         }
-                        flow_seen = true;
+                        if let OptionValue::Words(w) = &v {
+                            flow_state_seen = w.iter().any(|x| {
+                                matches!(
+                                    x.as_str(),
+                                    "established" | "not_established" | "stateless"
+                                )
+                            });
+                            // Flags of several flow options must not conflict.
+                            let prev: Vec<String> = rule.options[..idx]
+                                .iter()
+                                .filter(|o| o.keyword == "flow")
+                                .filter_map(|o| match &o.value {
+                                    OptionValue::Words(w) => Some(w.clone()),
+                                    _ => None,
+                                })
+                                .flatten()
+                                .collect();
+                            if !prev.is_empty() {
+                                let all: Vec<&str> =
+                                    prev.iter().chain(w.iter()).map(String::as_str).collect();
+                                let mut uniq: Vec<&str> = Vec::new();
+                                for x in all {
+                                    if !uniq.contains(&x) {
+                                        uniq.push(x);
+                                    }
+                                }
+                                crate::values::parse_flow(&uniq.join(",")).map_err(|r| {
+                                    Failure {
+                                        keyword: Some(name.to_string()),
+                                        reason: r,
+                                        silent: false,
+                                    }
+                                })?;
+                            }
+                        }
+                    }
+                    "ip_proto" if rule.proto != Protocol::Ip => {
+                        return fail(
+                            name,
+                            "Signature can use ip_proto keyword only when we use alert ip",
+                        );
+                    }
+                    "geoip" => {
+                        return fail(name, "GeoIP rule matching is disabled (no GeoIP2 database)");
+                    }
+                    "app-layer-protocol" if st.app_proto.is_some() => {
+                        return fail(name, "Either we already have the rule match on an app layer protocol set through other keywords or have already seen an app-layer-protocol keyword");
+                    }
+                    "urilen" => {
+                        let raw = rule.options[idx]
+                            .raw
+                            .as_deref()
+                            .unwrap_or("")
+                            .contains("raw");
+                        let b = buffer_for(
+                            &mut rule.buffers,
+                            if raw { "http.uri.raw" } else { "http.uri" },
+                        );
+                        if let Some(buf) = rule.buffers.get_mut(b) {
+                            buf.matches.push(Match::Option(idx));
+                        }
                     }
                     "dsize" => {
                         if dsize_seen {
@@ -518,6 +603,7 @@ pub fn build_rule(
         check_buffer_contents(&rule, b)?;
     }
     check_directions(&rule)?;
+    check_packet_vs_app(&rule)?;
     check_file_data(&rule, st.app_proto.as_deref())?;
     if crate::header::address_is_empty(&rule.src) || crate::header::address_is_empty(&rule.dst) {
         return fail_hdr("no addresses left after merging addresses and negated addresses");
@@ -699,7 +785,8 @@ fn apply_modifier(
     v: &OptionValue,
 ) -> Result<(), Failure> {
     let target = if m == Modifier::FastPattern {
-        last_content_anywhere(rule)
+        // With a sticky buffer active, payload contents are out of reach.
+        last_content_anywhere(rule, st.current.is_some() && !st.explicit_payload)
     } else {
         target_content(rule, st)
     };
@@ -1217,7 +1304,7 @@ fn required_size<'a>(contents: impl Iterator<Item = &'a Content>) -> u64 {
                 Some(VarOrNum::Num(n)) => *n as u64,
                 _ => 0,
             };
-            cur = off.saturating_add(len);
+            cur = cur.max(off.saturating_add(len));
         }
         max = max.max(cur);
     }
@@ -1314,9 +1401,12 @@ fn check_requires(v: &str, ctx: &RuleContext) -> Result<(), Failure> {
 }
 
 /// Last content of the rule in any buffer (what `fast_pattern` applies to).
-fn last_content_anywhere(rule: &Rule) -> Option<(usize, usize)> {
+fn last_content_anywhere(rule: &Rule, skip_payload: bool) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize, usize)> = None;
     for (bi, b) in rule.buffers.iter().enumerate() {
+        if skip_payload && b.buffer == "payload" {
+            continue;
+        }
         for (mi, m) in b.matches.iter().enumerate() {
             if let Match::Content(c) = m {
                 if best.is_none_or(|(_, _, o)| c.option_index > o) {
@@ -1388,6 +1478,30 @@ fn check_file_data(rule: &Rule, app: Option<&str>) -> Result<(), Failure> {
                 format!("The 'file_data' keyword cannot be used with TCP protocol {a}"),
             );
         }
+    }
+    Ok(())
+}
+
+/// Packet keywords (dsize, ttl, flags, ...) cannot be mixed with app-layer
+/// inspection (sticky buffers, http modifiers, app-layer keywords).
+fn check_packet_vs_app(rule: &Rule) -> Result<(), Failure> {
+    let Some(pk) = rule
+        .options
+        .iter()
+        .find(|o| keywords::is_packet_keyword(o.keyword))
+    else {
+        return Ok(());
+    };
+    let app_buffer = rule
+        .buffers
+        .iter()
+        .any(|b| !keywords::is_packet_buffer(b.buffer));
+    let app_keyword = rule.options.iter().any(|o| {
+        o.keyword == "app-layer-event"
+            || keywords::lookup(o.keyword).is_some_and(|k| !k.app.is_empty())
+    });
+    if app_buffer || app_keyword {
+        return fail(pk.keyword, "Signature combines packet specific matches (like dsize, flags, ttl) with stream / state matching by matching on app layer proto (like using http_* keywords).");
     }
     Ok(())
 }

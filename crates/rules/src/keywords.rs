@@ -1647,6 +1647,76 @@ pub fn direction(name: &str) -> Option<Dir> {
     }
 }
 
+/// Sticky buffers that Suricata 7.0.10 treats as multi-instance: selecting
+/// one again starts a new list, which must then get its own matches.
+pub fn is_multi_instance(buffer: &str) -> bool {
+    matches!(
+        buffer,
+        "http.header.raw"
+            | "http.response_body"
+            | "http.request_header"
+            | "http.response_header"
+            | "http2.header_name"
+            | "file.data"
+            | "file.name"
+            | "file.magic"
+            | "dns.query"
+            | "tls.certs"
+            | "tls.cert_subject"
+            | "krb5.cname"
+            | "krb5.sname"
+            | "mqtt.subscribe.topic"
+            | "mqtt.unsubscribe.topic"
+            | "quic.cyu.hash"
+            | "quic.cyu.string"
+            | "ike.vendor"
+    )
+}
+
+/// Keywords that match on single packets (Suricata refuses to mix them with
+/// app-layer inspection).
+pub fn is_packet_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "dsize"
+            | "ttl"
+            | "tos"
+            | "id"
+            | "ipopts"
+            | "fragbits"
+            | "fragoffset"
+            | "tcp.flags"
+            | "tcp.seq"
+            | "tcp.ack"
+            | "tcp.window"
+            | "itype"
+            | "icode"
+            | "icmp_id"
+            | "tcp.mss"
+            | "icmpv6.mtu"
+            | "sameip"
+            | "flow.age"
+            | "rpc"
+    )
+}
+
+/// Sticky buffers on packet headers (not app-layer inspection).
+pub fn is_packet_buffer(buffer: &str) -> bool {
+    matches!(
+        buffer,
+        "payload"
+            | "ipv4.hdr"
+            | "ipv6.hdr"
+            | "tcp.hdr"
+            | "udp.hdr"
+            | "icmpv4.hdr"
+            | "icmpv6.hdr"
+            | "ip.src"
+            | "ip.dst"
+            | "base64_data"
+    )
+}
+
 /// Direction of a pcre legacy buffer flag.
 pub fn pcre_flag_direction(buffer: &str) -> Option<Dir> {
     match buffer {

@@ -252,7 +252,61 @@ fn verdicts() {
         ),
         (
             r#"msg:"x"; file_data; content:"a"; file_data; within:30; sid:3;"#,
+            false,
+        ),
+        (r#"msg:"x"; http.uri; content:"a"; http.uri; sid:4;"#, true),
+        (
+            r#"msg:"x"; dns.query; content:"a"; dns.query; sid:4;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.uri; http.method; content:"a"; sid:7;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; urilen:13; http.uri; http.method; content:"a"; sid:7;"#,
             true,
+        ),
+        (
+            r#"msg:"x"; dns.query; dotprefix; content:".a"; dotprefix; sid:9;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; dns.query; content:".a"; to_lowercase; to_lowercase; sid:11;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; content:"a"; tls.sni; fast_pattern; content:"b"; sid:13;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; threshold:type limit,track by_src,count 0,seconds 60; sid:14;"#,
+            true,
+        ),
+        (r#"msg:"x"; flow:to_client; flow:to_client; sid:15;"#, true),
+        (
+            r#"msg:"x"; flow:established; flow:established; sid:16;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; flow:to_client; flow:established,to_client; sid:17;"#,
+            true,
+        ),
+        (r#"msg:"x"; flow:to_client; flow:to_server; sid:17;"#, false),
+        (
+            r#"msg:"x"; http.header; content:"a"; base64_decode; base64_data; content:"b"; http.uri; content:"c"; sid:18;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.header; content:"a"; base64_decode; base64_data; content:"b"; pkt_data; content:"c"; sid:19;"#,
+            true,
+        ),
+        (r#"msg:"x"; dsize:5; http.uri; content:"a"; sid:1;"#, false),
+        (r#"msg:"x"; dsize:5; content:"a"; sid:14;"#, true),
+        (r#"msg:"x"; ip_proto:6; sid:14;"#, false),
+        (
+            r#"msg:"x"; http.uri; content:"/inc_listnews.asp?"; content:"CAT_ID="; bsize:20; content:"UPDATE"; content:"SET"; distance:0; sid:1;"#,
+            false,
         ),
     ];
     let c = ctx();

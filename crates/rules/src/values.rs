@@ -674,7 +674,7 @@ pub fn parse_threshold(v: &str, need_type: bool) -> Result<Threshold, String> {
             }
             "count" => {
                 let c = parse_u64(a)?;
-                if c == 0 || c > u32::MAX as u64 {
+                if c > u32::MAX as u64 {
                     return Err(format!("invalid count {a}"));
                 }
                 count = Some(c as u32);
