@@ -40,7 +40,9 @@ pub fn write_timestamp(out: &mut Vec<u8>, ts: Timestamp) {
         rem / 3600,
         rem % 3600 / 60,
         rem % 60,
-        ts.micros().min(999_999)
+        // Suricata prints the capture's microsecond field as read, even when a broken
+        // pcap record holds more than 999999 (the reader keeps its low 20 bits).
+        ts.micros()
     );
 }
 
@@ -92,10 +94,15 @@ mod tests {
                 "{secs}"
             );
         }
-        // out of range values are clamped, never panic
+        // Out of range seconds are clamped, never panic; a microsecond field past 999999
+        // (a broken pcap record keeps its low 20 bits) is printed as read, as Suricata does.
+        assert_eq!(
+            format_timestamp(Timestamp::new(1_000_000_000, 1_048_575_000)),
+            "2001-09-09T01:46:40.1048575+0000"
+        );
         assert_eq!(
             format_timestamp(Timestamp::new(u64::MAX, 2_000_000_000)),
-            "9999-12-31T23:59:59.999999+0000"
+            "9999-12-31T23:59:59.2000000+0000"
         );
     }
 
