@@ -334,6 +334,14 @@ pub fn build_rule(
                 }
                 ("metadata", OptionValue::Metadata(m)) => rule.metadata.extend(m.iter().cloned()),
                 ("noalert", _) => rule.noalert = true,
+                ("target", v) => {
+                    let conflict = rule.options[..idx]
+                        .iter()
+                        .any(|o| o.keyword == "target" && o.value != *v);
+                    if conflict {
+                        return fail(name, "Conflicting values of target keyword");
+                    }
+                }
                 _ => {}
             },
             Class::Content => {
@@ -547,22 +555,26 @@ pub fn build_rule(
                         dsize_seen = true;
                     }
                     "threshold" => {
-                        if threshold_seen {
+                        // Suricata only finds the earlier one when no sticky
+                        // buffer is active.
+                        let visible = st.current.is_none() || st.explicit_payload;
+                        if threshold_seen && visible {
                             return fail(
                                 name,
                                 "multiple \"threshold\" options are not allowed in the same rule",
                             );
                         }
-                        if detection_filter_seen {
+                        if detection_filter_seen && visible {
                             return fail(name, "\"detection_filter\" and \"threshold\" are not allowed in the same rule");
                         }
                         threshold_seen = true;
                     }
                     "detection_filter" => {
-                        if detection_filter_seen {
+                        let visible = st.current.is_none() || st.explicit_payload;
+                        if detection_filter_seen && visible {
                             return fail(name, "multiple \"detection_filter\" options are not allowed in the same rule");
                         }
-                        if threshold_seen {
+                        if threshold_seen && visible {
                             return fail(name, "\"detection_filter\" and \"threshold\" are not allowed in the same rule");
                         }
                         detection_filter_seen = true;
@@ -593,7 +605,11 @@ pub fn build_rule(
         }
     }
     check_current_not_empty(&rule, &st)?;
-    if let Some(b) = rule.buffers.iter().find(|b| b.matches.is_empty()) {
+    if let Some(b) = rule
+        .buffers
+        .iter()
+        .find(|b| b.matches.is_empty() && b.buffer != "base64_data")
+    {
         return fail(
             b.buffer,
             format!("setup buffer {} but didn't add matches to it", b.buffer),
@@ -642,16 +658,6 @@ fn check_app_layer_event(
                     "app-layer-event",
                     format!("app-layer-event keyword supplied with unknown protocol \"{proto}\""),
                 );
-            }
-            match &st.app_proto {
-                Some(cur) if !app_compatible(cur, &[p]) => {
-                    return fail(
-                        "app-layer-event",
-                        format!("can't set rule app proto to {p}: already set to {cur}"),
-                    );
-                }
-                Some(_) => {}
-                None => st.app_proto = Some(p.to_string()),
             }
             let known = crate::events::APP_LAYER_EVENTS
                 .iter()
@@ -722,8 +728,21 @@ fn target_content(rule: &mut Rule, st: &State) -> Option<(usize, usize)> {
             })
     };
     if let Some(cur) = st.current {
-        let b = rule.buffers.get(cur)?;
-        return search(b).map(|(i, _)| (cur, i));
+        // All instances of the active buffer (multi-instance buffers keep
+        // one list per selection).
+        let name = rule.buffers.get(cur)?.buffer;
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (bi, b) in rule.buffers.iter().enumerate() {
+            if b.buffer != name {
+                continue;
+            }
+            if let Some((mi, oi)) = search(b) {
+                if best.is_none_or(|(_, _, o)| oi > o) {
+                    best = Some((bi, mi, oi));
+                }
+            }
+        }
+        return best.map(|(b, m, _)| (b, m));
     }
     if st.explicit_payload {
         let pi = rule
@@ -928,7 +947,7 @@ fn apply_modifier(
             }
             if m == Modifier::Within {
                 if let VarOrNumSigned::Num(n) = val {
-                    if n >= 0 && (n as i64) < plen {
+                    if (n as i64) < plen {
                         return fail(name, format!("within argument \"{n}\" is less than the content length \"{plen}\" which is invalid, since this will never match."));
                     }
                 }
@@ -1222,9 +1241,30 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
     }
     if let Some(len) = crate::keywords::hash_buffer_len(b.buffer) {
         if b.transforms.is_empty() {
-            for c in contents() {
+            for c in contents().take(1) {
                 if c.pattern.len() != len {
                     return fail(b.buffer, format!("Invalid length of the specified {} content (should be {len} characters long). This rule will therefore never match.", b.buffer));
+                }
+            }
+        }
+    }
+    // urilen N: no uri content may be longer than N.
+    if b.buffer == "http.uri" || b.buffer == "http.uri.raw" {
+        use crate::values::NumCmp;
+        for m in &b.matches {
+            let Match::Option(i) = m else { continue };
+            let Some(o) = rule.options.get(*i) else {
+                continue;
+            };
+            if let (true, OptionValue::Compare(NumCmp::Eq(n))) = (o.keyword == "urilen", &o.value) {
+                if let Some(c) = contents().find(|c| c.pattern.len() as u64 > *n) {
+                    return fail(
+                        "urilen",
+                        format!(
+                            "depth or urilen {n} smaller than content len {}",
+                            c.pattern.len()
+                        ),
+                    );
                 }
             }
         }
@@ -1258,8 +1298,13 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
             }
         }
     }
-    // bsize: the contents must fit.
-    for m in &b.matches {
+    // bsize: the contents must fit (Suricata checks the first bsize).
+    for m in b
+        .matches
+        .iter()
+        .filter(|m| matches!(m, Match::Option(i) if rule.options.get(*i).is_some_and(|o| o.keyword == "bsize")))
+        .take(1)
+    {
         let Match::Option(i) = m else { continue };
         let Some(o) = rule.options.get(*i) else {
             continue;
@@ -1285,30 +1330,32 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
     Ok(())
 }
 
-/// Smallest buffer size the contents need: absolute contents end at
-/// `offset + len`, relative ones extend the previous end by
-/// `distance + len`.
+/// Buffer size the contents need, the way Suricata estimates it: the first
+/// content (with its offset) plus every relative content (distance + length).
 fn required_size<'a>(contents: impl Iterator<Item = &'a Content>) -> u64 {
-    let mut cur: u64 = 0;
-    let mut max: u64 = 0;
-    for c in contents {
+    let mut total: u64 = 0;
+    for (i, c) in contents.enumerate() {
         let len = c.pattern.len() as u64;
-        if c.distance.is_some() || c.within.is_some() {
-            let d = match &c.distance {
-                Some(VarOrNumSigned::Num(n)) => (*n).max(0) as u64,
-                _ => 0,
-            };
-            cur = cur.saturating_add(d).saturating_add(len);
-        } else {
+        let relative = c.distance.is_some() || c.within.is_some();
+        if i == 0 {
             let off = match &c.offset {
                 Some(VarOrNum::Num(n)) => *n as u64,
                 _ => 0,
             };
-            cur = cur.max(off.saturating_add(len));
+            let dist = match &c.distance {
+                Some(VarOrNumSigned::Num(n)) => (*n).max(0) as u64,
+                _ => 0,
+            };
+            total = off.saturating_add(dist).saturating_add(len);
+        } else if relative {
+            let dist = match &c.distance {
+                Some(VarOrNumSigned::Num(n)) => (*n).max(0) as u64,
+                _ => 0,
+            };
+            total = total.saturating_add(dist).saturating_add(len);
         }
-        max = max.max(cur);
     }
-    max
+    total
 }
 
 /// Features `requires: feature X` always finds (those Suricata 7.0.10

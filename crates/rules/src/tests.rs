@@ -172,7 +172,7 @@ fn verdicts() {
             true,
         ),
         (r#"msg:"x"; content:" "; within:-1048577; sid:2;"#, false),
-        (r#"msg:"x"; content:" "; within:-1048576; sid:2;"#, true),
+        (r#"msg:"x"; content:" "; within:-1048576; sid:2;"#, false),
         (r#"msg:"x"; content:"a"; depth:1048576; sid:2;"#, false),
         (
             r#"msg:"x"; dsize:10; content:"aaaa"; depth:12; content:"bbbbbbb"; distance:0; sid:9;"#,
@@ -304,6 +304,51 @@ fn verdicts() {
         (r#"msg:"x"; dsize:5; http.uri; content:"a"; sid:1;"#, false),
         (r#"msg:"x"; dsize:5; content:"a"; sid:14;"#, true),
         (r#"msg:"x"; ip_proto:6; sid:14;"#, false),
+        (
+            r#"msg:"x"; content:"a"; byte_jump:1,-65536,relative; sid:4;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; content:"a"; byte_extract:1,65536,x,relative; sid:5;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; content:"a"; isdataat:!65536,relative; sid:6;"#,
+            false,
+        ),
+        (r#"msg:"x"; content:"abc"; within:-1; sid:8;"#, false),
+        (
+            r#"msg:"x"; content:"a"; target:src_ip; target:src_ip; sid:9;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; content:"a"; target:src_ip; target:dest_ip; sid:9;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; urilen:5; content:"abcdefgh"; http_uri; sid:15;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.method; content:"POST"; bsize:4; content:"/wp-admin/admin-ajax.php"; sid:1;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; http.method; content:"/wp-admin/admin-ajax.php"; content:"POST"; bsize:4; sid:4;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; http.method; content:"AB"; content:"CD"; distance:0; content:"EFG"; bsize:3; sid:11;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; threshold:type limit,track by_src,count 1,seconds 5; http.method; content:"a"; threshold:type limit,track by_src,count 1,seconds 5; sid:12;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; threshold:type limit,track by_src,count 1,seconds 5; content:"a"; threshold:type limit,track by_src,count 1,seconds 5; sid:13;"#,
+            false,
+        ),
         (
             r#"msg:"x"; http.uri; content:"/inc_listnews.asp?"; content:"CAT_ID="; bsize:20; content:"UPDATE"; content:"SET"; distance:0; sid:1;"#,
             false,

@@ -471,6 +471,9 @@ pub fn parse_byte_jump(v: &str) -> Result<ByteOp, String> {
         }
     })?;
     num_or_var(&a[1])?;
+    if parse_i64(&a[1]).is_ok_and(|n| n.abs() > 65535) {
+        return Err(format!("Malformed offset: {v}"));
+    }
     let mut relative = false;
     let mut string = false;
     let mut opts = Vec::new();
@@ -522,7 +525,9 @@ pub fn parse_byte_extract(v: &str) -> Result<ByteOp, String> {
         return Err(format!("parse error, string {v}"));
     }
     let nb = parse_u64(&a[0])?;
-    parse_i64(&a[1])?;
+    if !parse_i64(&a[1]).is_ok_and(|n| (-65535..=65535).contains(&n)) {
+        return Err(format!("Invalid value for offset: \"{}\".", a[1]));
+    }
     if !is_var_name(&a[2]) {
         return Err(format!("invalid variable name \"{}\"", a[2]));
     }
@@ -582,7 +587,9 @@ pub fn parse_byte_math(v: &str) -> Result<ByteOp, String> {
                 out.nbytes = arg
             }
             "offset" => {
-                parse_i64(&arg)?;
+                if !parse_i64(&arg).is_ok_and(|n| (-65535..=65535).contains(&n)) {
+                    return Err("invalid bytemath values".into());
+                }
                 out.offset = arg
             }
             "oper" => {
@@ -632,6 +639,9 @@ pub fn parse_isdataat(v: &str) -> Result<OptionValue, String> {
         .unwrap_or("");
     if parse_u64(first).is_err() && !is_var_name(first) {
         return Err(format!("invalid isdataat value \"{v}\""));
+    }
+    if parse_u64(first).is_ok_and(|n| n > 65535) {
+        return Err("isdataat out of range".into());
     }
     for o in a.iter().skip(1) {
         if o != "relative" && o != "rawbytes" {
