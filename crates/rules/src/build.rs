@@ -579,7 +579,7 @@ pub fn build_rule(
                         }
                         detection_filter_seen = true;
                     }
-                    "app-layer-event" => check_app_layer_event(ctx, &mut st, &v)?,
+                    "app-layer-event" => check_app_layer_event(ctx, &v)?,
                     "iprep" => {
                         if let OptionValue::Words(w) = &v {
                             let cat = w.get(1).map(String::as_str).unwrap_or("");
@@ -637,11 +637,7 @@ pub fn build_rule(
     Ok(rule)
 }
 
-fn check_app_layer_event(
-    ctx: &RuleContext,
-    st: &mut State,
-    v: &OptionValue,
-) -> Result<(), Failure> {
+fn check_app_layer_event(ctx: &RuleContext, v: &OptionValue) -> Result<(), Failure> {
     let OptionValue::Text(t) = v else {
         return Ok(());
     };
