@@ -419,6 +419,7 @@ pub fn build_rule(
             }
             Class::Sticky(buffer) => {
                 check_current_not_empty(&rule, &st)?;
+                check_transforms_followed(&rule, &st)?;
                 if base64_data_seen {
                     return fail(name, "Rule buffer cannot be reset after base64_data.");
                 }
@@ -579,7 +580,7 @@ pub fn build_rule(
                         }
                         detection_filter_seen = true;
                     }
-                    "app-layer-event" => check_app_layer_event(ctx, &v)?,
+                    "app-layer-event" => check_app_layer_event(ctx, &mut st, &v)?,
                     "iprep" => {
                         if let OptionValue::Words(w) = &v {
                             let cat = w.get(1).map(String::as_str).unwrap_or("");
@@ -637,7 +638,11 @@ pub fn build_rule(
     Ok(rule)
 }
 
-fn check_app_layer_event(ctx: &RuleContext, v: &OptionValue) -> Result<(), Failure> {
+fn check_app_layer_event(
+    ctx: &RuleContext,
+    st: &mut State,
+    v: &OptionValue,
+) -> Result<(), Failure> {
     let OptionValue::Text(t) = v else {
         return Ok(());
     };
@@ -665,6 +670,16 @@ fn check_app_layer_event(ctx: &RuleContext, v: &OptionValue) -> Result<(), Failu
                     reason: format!("app-layer-event keyword's protocol \"{p}\" doesn't have event \"{event}\" registered (rule skipped)"),
                     silent: true,
                 });
+            }
+            match &st.app_proto {
+                Some(cur) if !app_compatible(cur, &[p]) => {
+                    return fail(
+                        "app-layer-event",
+                        format!("can't set rule app proto to {p}: already set to {cur}"),
+                    );
+                }
+                Some(_) => {}
+                None => st.app_proto = Some(p.to_string()),
             }
         }
     }
@@ -1500,9 +1515,7 @@ fn check_directions(rule: &Rule) -> Result<(), Failure> {
 }
 
 /// App-layer protocols whose parsers carry files (file.data and friends).
-const FILE_PROTOCOLS: &[&str] = &[
-    "http", "http1", "http2", "smtp", "smb", "nfs", "ftp", "ftp-data", "imap",
-];
+const FILE_PROTOCOLS: &[&str] = &["http", "http1", "http2", "smtp", "smb", "nfs", "ftp-data"];
 
 fn check_file_data(rule: &Rule, app: Option<&str>) -> Result<(), Failure> {
     if !rule.options.iter().any(|o| o.keyword == "file.data") {
@@ -1528,6 +1541,24 @@ fn check_file_data(rule: &Rule, app: Option<&str>) -> Result<(), Failure> {
 /// Packet keywords (dsize, ttl, flags, ...) cannot be mixed with app-layer
 /// inspection (sticky buffers, http modifiers, app-layer keywords).
 fn check_packet_vs_app(rule: &Rule) -> Result<(), Failure> {
+    if rule.proto == Protocol::TcpPkt {
+        if let Some(b) = rule
+            .buffers
+            .iter()
+            .find(|b| !keywords::is_packet_buffer(b.buffer))
+        {
+            return fail(b.buffer, "Signature combines packet specific matches with stream / state matching (tcp-pkt with an app-layer buffer)");
+        }
+    }
+    if rule.proto == Protocol::TcpStream {
+        if let Some(o) = rule
+            .options
+            .iter()
+            .find(|o| keywords::is_packet_keyword(o.keyword))
+        {
+            return fail(o.keyword, "can't mix packet keywords with tcp-stream or flow:only_stream.  Invalidating signature.");
+        }
+    }
     let Some(pk) = rule
         .options
         .iter()
@@ -1545,6 +1576,24 @@ fn check_packet_vs_app(rule: &Rule) -> Result<(), Failure> {
     });
     if app_buffer || app_keyword {
         return fail(pk.keyword, "Signature combines packet specific matches (like dsize, flags, ttl) with stream / state matching by matching on app layer proto (like using http_* keywords).");
+    }
+    Ok(())
+}
+
+/// Switching buffers after a transform that no match followed fails.
+fn check_transforms_followed(rule: &Rule, st: &State) -> Result<(), Failure> {
+    let Some(b) = st.current.and_then(|c| rule.buffers.get(c)) else {
+        return Ok(());
+    };
+    let Some(&last_t) = b.transforms.iter().max() else {
+        return Ok(());
+    };
+    let followed = b.matches.iter().any(|m| match m {
+        Match::Content(c) => c.option_index > last_t,
+        Match::Option(i) => *i > last_t,
+    });
+    if !followed {
+        return fail(b.buffer, "no matches following transform(s)");
     }
     Ok(())
 }

@@ -305,6 +305,14 @@ fn verdicts() {
         (r#"msg:"x"; dsize:5; content:"a"; sid:14;"#, true),
         (r#"msg:"x"; ip_proto:6; sid:14;"#, false),
         (
+            r#"msg:"x"; dns.query; content:"rs-"; dotprefix; dns.query; content:".x"; sid:10;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; dns.query; content:"rs-"; dotprefix; sid:11;"#,
+            true,
+        ),
+        (
             r#"msg:"x"; content:"a"; byte_jump:1,-65536,relative; sid:4;"#,
             false,
         ),
@@ -485,5 +493,31 @@ fn address_and_port_sets() {
         };
         let _ = verdict;
         assert_eq!(parse_rule(&text, &c).is_ok(), ok, "{text}");
+    }
+}
+
+#[test]
+fn protocol_variants() {
+    let c = ctx();
+    for (text, ok) in [
+        ("alert tcp-stream any any -> any any (ttl:5; sid:1;)", false),
+        (
+            "alert tcp-pkt any any -> any any (file.data; content:\"a\"; sid:1;)",
+            false,
+        ),
+        (
+            "alert tcp-pkt any any -> any any (flowbits:isset,a; sid:1;)",
+            true,
+        ),
+        (
+            "alert ftp any any -> any any (file.data; content:\"a\"; sid:1;)",
+            false,
+        ),
+        (
+            "alert smb any any -> any any (app-layer-event:smtp.mime_long_filename; sid:1;)",
+            false,
+        ),
+    ] {
+        assert_eq!(parse_rule(text, &c).is_ok(), ok, "{text}");
     }
 }

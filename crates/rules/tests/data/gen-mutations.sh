@@ -25,6 +25,17 @@ for seed in $SEEDS; do
     set -- $summary
     printf '%s\t*\t%s\t%s\t%s\n' "$seed" "$COUNT" "$1" "$5" >> "$TMP/out.tsv"
     { grep -oE "error parsing signature .* from file .* at line [0-9]+" "$TMP/s.log" || true; } |
-        sed -E 's/.* at line ([0-9]+)$/\1/' | sort -un | sed "s/^/$seed\t/; s/$/\tfail/" >> "$TMP/out.tsv"
+        sed -E 's/.* at line ([0-9]+)$/\1/' > "$TMP/fail"
+    # Suricata truncates long log lines (the "at line N" suffix is lost for
+    # rules of more than about 1,900 bytes): judge those rules one by one.
+    awk 'length($0) > 1800 {print NR}' "$TMP/m.rules" > "$TMP/long"
+    while read -r n; do
+        sed -n "${n}p" "$TMP/m.rules" > "$TMP/one.rules"
+        suricata -T -v -c "$SV/suricata-7.0.10.yaml" \
+            --set app-layer.protocols.modbus.enabled=yes --set app-layer.protocols.dnp3.enabled=yes \
+            --set app-layer.protocols.enip.enabled=yes -S "$TMP/one.rules" -l "$TMP/log" > "$TMP/one.log" 2>&1 < /dev/null || true
+        if grep -q "error parsing signature" "$TMP/one.log"; then echo "$n" >> "$TMP/fail"; fi
+    done < "$TMP/long"
+    sort -un "$TMP/fail" | sed "s/^/$seed\t/; s/$/\tfail/" >> "$TMP/out.tsv"
 done
 mv "$TMP/out.tsv" "$HERE/mutation-verdicts.tsv"
