@@ -48,7 +48,8 @@ for name, wall, rss, pkts in rows:
     by.setdefault(name, []).append((float(wall), int(rss), int(pkts)))
 for name, rs in by.items():
     w = statistics.median(r[0] for r in rs)
-    print(f"{name:9s} wall {w:7.2f} s (runs: {", ".join(f"{r[0]:.2f}" for r in rs)})  peak RSS {max(r[1] for r in rs)/1024:7.1f} MB  packets {rs[0][2]}  {rs[0][2]/w/1e3:8.1f} kpps")
+    runs = " ".join("%.2f" % r[0] for r in rs)
+    print(f"{name:9s} wall {w:7.2f} s (runs: {runs})  peak RSS {max(r[1] for r in rs)/1024:7.1f} MB  packets {rs[0][2]}  {rs[0][2]/w/1e3:8.1f} kpps")
 s, p = by["suricata"], by["palisade"]
 ws, wp = statistics.median(r[0] for r in s), statistics.median(r[0] for r in p)
 print(f"ratio: Palisade decode+flow is {ws/wp:.2f}x the speed of suricata --disable-detection (median wall time); peak RSS {max(r[1] for r in p)/max(r[1] for r in s):.2f}x")

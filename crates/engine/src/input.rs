@@ -71,6 +71,27 @@ impl FileBytes {
         Ok(FileBytes::Owned(buf))
     }
 
+    /// Tells the kernel the mapped pages before `upto` will not be read again, so that a
+    /// long capture read front to back does not keep every page it has passed resident.
+    /// The bytes stay readable (a later access reads them from the file again).
+    pub fn release_before(&self, upto: usize) {
+        #[cfg(unix)]
+        if let FileBytes::Mapped(m) = self {
+            let upto = upto.min(m.len());
+            if upto == 0 {
+                return;
+            }
+            // SAFETY: the mapping is a private, read-only map of a file. MADV_DONTNEED on
+            // it only drops the resident copies of the pages; a later read faults them
+            // in again from the file, with the same contents, so every slice handed out
+            // keeps reading the same bytes.
+            let _ =
+                unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, upto) };
+        }
+        #[cfg(not(unix))]
+        let _ = upto;
+    }
+
     pub fn bytes(&self) -> &[u8] {
         match self {
             FileBytes::Mapped(m) => m,

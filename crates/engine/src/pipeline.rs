@@ -105,6 +105,9 @@ struct AutoChecksum {
 const AUTO_CHECKSUM_SAMPLE: u64 = 1000;
 const AUTO_CHECKSUM_BAD_PERCENT: u64 = 10;
 
+/// Bytes of a mapped capture read between two releases of the pages behind the reader.
+const RELEASE_STEP: u64 = 32 << 20;
+
 /// Deepest nesting of tunnels and reassembled datagrams followed for one captured frame.
 const MAX_PACKET_DEPTH: u8 = 8;
 
@@ -394,11 +397,19 @@ impl Pipeline {
         let total = data.len() as u64;
         let mut progress = Progress::new(total);
         let mut n: u64 = 0;
+        let mut released: u64 = 0;
         while let Some(raw) = reader.next_packet() {
             self.packet(&raw);
             n += 1;
             if n & 0xfff == 0 {
-                progress.update(reader.bytes_read(), total, n);
+                let done = reader.bytes_read();
+                progress.update(done, total, n);
+                // Nothing keeps packet bytes past the packet (defrag copies what it
+                // holds): pages well behind the reader can be dropped.
+                if done > released + RELEASE_STEP {
+                    released = done - RELEASE_STEP / 2;
+                    bytes.release_before(released as usize);
+                }
             }
         }
         progress.finish();

@@ -248,7 +248,9 @@ pub struct FlowConfig {
     /// follows the slowest thread's packet clock, which in practice does not advance
     /// during the run, so flows end only when a packet of the same tuple finds them
     /// timed out (`flow.wrk.flows_evicted`), on TCP port reuse, when evicted for room
-    /// in emergency mode, or at shutdown. Turn it on for live capture.
+    /// in emergency mode, or at shutdown. Turn it on for live capture. Even when off,
+    /// flows are timed out on packet time while the table holds more than `prealloc`
+    /// flows, so that memory follows the live flows of a long capture.
     pub manager_timeouts: bool,
     pub timeouts: FlowTimeouts,
 }
@@ -1148,7 +1150,12 @@ impl FlowTable {
         }
         self.last_check = Some(now.secs);
         let n = self.slots.len();
-        let budget = if !self.cfg.manager_timeouts {
+        // Without manager timeouts (reading captures, like Suricata whose flow manager
+        // rarely gets to run on a short capture) flows are still timed out once the
+        // table holds more than `prealloc` flows, so that a long capture keeps only its
+        // live flows in memory. Short captures (the test suites) never reach that.
+        let pressure = self.len() > self.cfg.prealloc as usize;
+        let budget = if !self.cfg.manager_timeouts && !pressure {
             0
         } else if self.emergency {
             n
