@@ -458,21 +458,30 @@ pub fn build_rule(
                 let Some(cur) = st.current else {
                     return fail(name, "transforms must directly follow stickybuffers");
                 };
-                // A transform may not follow a match that itself follows a
-                // transform of this buffer.
-                let blocked = rule.buffers.get(cur).is_some_and(|b| {
-                    let first_t = b.transforms.iter().min();
-                    first_t.is_some_and(|&t| {
-                        b.matches.iter().any(|m| match m {
-                            Match::Content(c) => c.option_index > t,
-                            Match::Option(i) => *i > t,
-                        })
-                    })
-                });
-                if blocked {
+                // Transforms start a new list: a transformed list that
+                // already has matches cannot be transformed further.
+                let (has_t, has_m, bname, prev_t) = match rule.buffers.get(cur) {
+                    Some(b) => (
+                        !b.transforms.is_empty(),
+                        !b.matches.is_empty(),
+                        b.buffer,
+                        b.transforms.clone(),
+                    ),
+                    None => return fail(name, "transforms must directly follow stickybuffers"),
+                };
+                if has_t && has_m {
                     return fail(name, "transforms must directly follow stickybuffers");
                 }
-                if let Some(buf) = rule.buffers.get_mut(cur) {
+                if has_m {
+                    let mut transforms = prev_t;
+                    transforms.push(idx);
+                    rule.buffers.push(BufferMatches {
+                        buffer: bname,
+                        transforms,
+                        matches: Vec::new(),
+                    });
+                    st.current = Some(rule.buffers.len() - 1);
+                } else if let Some(buf) = rule.buffers.get_mut(cur) {
                     buf.transforms.push(idx);
                 }
             }
@@ -606,11 +615,9 @@ pub fn build_rule(
         }
     }
     check_current_not_empty(&rule, &st)?;
-    if let Some(b) = rule
-        .buffers
-        .iter()
-        .find(|b| b.matches.is_empty() && b.buffer != "base64_data")
-    {
+    if let Some(b) = rule.buffers.iter().find(|b| {
+        b.matches.is_empty() && b.buffer != "base64_data" && !trailing_transform_list(&rule, b)
+    }) {
         return fail(
             b.buffer,
             format!("setup buffer {} but didn't add matches to it", b.buffer),
@@ -620,6 +627,9 @@ pub fn build_rule(
         check_buffer_contents(&rule, b)?;
     }
     check_directions(&rule)?;
+    if rule.buffers.iter().any(|b| b.buffer == "http.header.raw") && !has_direction(&rule) {
+        return fail("http.header.raw", "http_raw_header signature without a flow direction. Use flow:to_server for inspecting request headers or flow:to_client for inspecting response headers.");
+    }
     check_packet_vs_app(&rule)?;
     check_file_data(&rule, st.app_proto.as_deref())?;
     if crate::header::address_is_empty(&rule.src) || crate::header::address_is_empty(&rule.dst) {
@@ -662,7 +672,7 @@ fn check_app_layer_event(
             }
             let known = crate::events::APP_LAYER_EVENTS
                 .iter()
-                .find(|(name, _)| *name == p)
+                .find(|(name, _)| *name == if p == "http1" { "http" } else { p })
                 .map(|(_, evs)| evs.contains(&event));
             if known == Some(false) {
                 return Err(Failure {
@@ -690,7 +700,7 @@ fn check_app_layer_event(
 fn check_current_not_empty(rule: &Rule, st: &State) -> Result<(), Failure> {
     if let Some(cur) = st.current {
         if let Some(b) = rule.buffers.get(cur) {
-            if b.matches.is_empty() {
+            if b.matches.is_empty() && !trailing_transform_list(rule, b) {
                 return fail(
                     b.buffer,
                     format!("setup buffer {} but didn't add matches to it", b.buffer),
@@ -1071,10 +1081,24 @@ fn add_payload(
             }
         }
     }
-    let b = match target {
+    let mut b = match target {
         Some(b) => b,
         None => current_buffer(&mut rule.buffers, st),
     };
+    if let OptionValue::Words(w) = v {
+        let relative = name == "isdataat"
+            && w.iter().any(|x| x == "relative")
+            && w.first().is_some_and(|x| x.starts_with('!'));
+        let here = rule.buffers.get(b);
+        if relative
+            && here.is_some_and(|x| x.matches.is_empty() && keywords::is_multi_instance(x.buffer))
+        {
+            let bname = here.map(|x| x.buffer).unwrap_or("");
+            if let Some(prev) = rule.buffers[..b].iter().rposition(|x| x.buffer == bname) {
+                b = prev;
+            }
+        }
+    }
     let relative = match v {
         OptionValue::Pcre(p) => p.relative,
         _ => false,
@@ -1280,6 +1304,16 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
             }
         }
     }
+    if b.buffer == "http.method" {
+        for c in contents() {
+            if c.pattern.first() == Some(&b' ') {
+                return fail("http.method", "http_method pattern with leading space");
+            }
+            if c.pattern.last() == Some(&b' ') {
+                return fail("http.method", "http_method pattern with trailing space");
+            }
+        }
+    }
     // The host buffer is lower-cased by Suricata.
     if b.buffer == "http.host" && b.transforms.is_empty() {
         for c in contents() {
@@ -1299,6 +1333,7 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
             .iter()
             .find_map(|o| match (o.keyword, &o.value) {
                 ("dsize", OptionValue::Compare(NumCmp::Eq(n))) => Some(*n),
+                ("dsize", OptionValue::Compare(NumCmp::Lt(1))) => Some(0),
                 ("dsize", OptionValue::Compare(NumCmp::Range(_, hi))) => Some(*hi),
                 _ => None,
             });
@@ -1309,7 +1344,8 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
             }
         }
     }
-    // bsize: the contents must fit (Suricata checks the first bsize).
+    // bsize: the contents must fit (Suricata checks the first bsize, and
+    // not at all once the buffer is transformed).
     for m in b
         .matches
         .iter()
@@ -1596,4 +1632,28 @@ fn check_transforms_followed(rule: &Rule, st: &State) -> Result<(), Failure> {
         return fail(b.buffer, "no matches following transform(s)");
     }
     Ok(())
+}
+
+/// Whether the rule is tied to one flow direction.
+fn has_direction(rule: &Rule) -> bool {
+    rule.options.iter().any(|o| match (&o.value, o.keyword) {
+        (OptionValue::Words(w), "flow") => w.iter().any(|x| {
+            matches!(
+                x.as_str(),
+                "to_server" | "from_client" | "to_client" | "from_server"
+            )
+        }),
+        (OptionValue::Pcre(p), _) => p.buffer.and_then(keywords::pcre_flag_direction).is_some(),
+        (_, kw) => keywords::direction(kw).is_some(),
+    })
+}
+
+/// An empty list created by transforms placed after the matches of the same
+/// buffer (Suricata accepts such trailing transforms).
+fn trailing_transform_list(rule: &Rule, b: &BufferMatches) -> bool {
+    !b.transforms.is_empty()
+        && rule
+            .buffers
+            .iter()
+            .any(|o| o.buffer == b.buffer && !o.matches.is_empty())
 }

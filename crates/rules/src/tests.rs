@@ -304,6 +304,28 @@ fn verdicts() {
         (r#"msg:"x"; dsize:5; http.uri; content:"a"; sid:1;"#, false),
         (r#"msg:"x"; dsize:5; content:"a"; sid:14;"#, true),
         (r#"msg:"x"; ip_proto:6; sid:14;"#, false),
+        (r#"msg:"x"; http.method; content:" GET"; sid:1;"#, false),
+        (r#"msg:"x"; content:"GET "; http_method; sid:3;"#, false),
+        (r#"msg:"x"; http.header.raw; content:"a"; sid:9;"#, false),
+        (
+            r#"msg:"x"; flow:to_server; http.header.raw; content:"a"; sid:9;"#,
+            true,
+        ),
+        (r#"msg:"x"; dsize:<1; content:"ab"; sid:7;"#, false),
+        (r#"msg:"x"; dsize:<2; content:"ab"; sid:7;"#, true),
+        (r#"msg:"x"; flowint:a,+,-1; sid:7;"#, false),
+        (
+            r#"msg:"x"; content:"a"; byte_test:2,<,256x21,0,relative,string,hex; sid:7;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; dns.query; content:"a"; dns.query; isdataat:!1,relative; sid:2;"#,
+            false,
+        ),
+        (
+            r#"msg:"x"; tls.sni; bsize:13; dotprefix; content:".secure.onedns.cc"; sid:2;"#,
+            true,
+        ),
         (
             r#"msg:"x"; dns.query; content:"rs-"; dotprefix; dns.query; content:".x"; sid:10;"#,
             false,

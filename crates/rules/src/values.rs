@@ -384,7 +384,11 @@ fn is_var_name(s: &str) -> bool {
 }
 
 fn num_or_var(s: &str) -> Result<(), String> {
-    if parse_num_any(s).is_ok() || parse_i64(s).is_ok() || is_var_name(s) {
+    // Numbers are read like strtoul: trailing garbage after the digits is ignored.
+    let leading_digit = s
+        .trim_start_matches('-')
+        .starts_with(|c: char| c.is_ascii_digit());
+    if leading_digit || is_var_name(s) {
         Ok(())
     } else {
         Err(format!("invalid value \"{s}\""))
@@ -815,7 +819,7 @@ pub fn parse_flowint(v: &str) -> Result<OptionValue, String> {
             if a.len() != 3 {
                 return Err(format!("flowint {op} needs a value"));
             }
-            if parse_u64(&a[2]).is_err() && !valid_bit_name(&a[2]) {
+            if parse_u64(&a[2]).is_err() && !is_var_name(&a[2]) {
                 return Err(format!("invalid flowint value \"{}\"", a[2]));
             }
         }
