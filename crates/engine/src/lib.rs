@@ -13,6 +13,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use palisade_decode::ChecksumMode;
+pub use pipeline::run_bytes;
 
 /// Everything the command line decides.
 #[derive(Clone, Debug, Default)]

@@ -191,6 +191,24 @@ pub(crate) fn run(opts: &EngineOptions, cfg: &Config) -> Result<(), EngineError>
     Ok(())
 }
 
+/// Runs the pipeline over one in-memory capture with the given configuration, writing the
+/// configured outputs under `log_dir` (which must exist). Used by the pipeline fuzz target;
+/// handy for embedding. A buffer that is no capture is an error.
+pub fn run_bytes(cfg: &Config, data: &[u8], log_dir: &Path) -> Result<(), EngineError> {
+    let views = views::Engine::from_config(cfg).map_err(|e| EngineError(e.to_string()))?;
+    let opts = EngineOptions::default();
+    let mut p = Pipeline::new(&opts, cfg, &views, log_dir)?;
+    let mut reader = CaptureReader::new(data).map_err(|e| EngineError(e.to_string()))?;
+    while let Some(raw) = reader.next_packet() {
+        p.packet(&raw);
+    }
+    p.finish()?;
+    match p.io_error {
+        Some(e) => Err(EngineError(format!("writing output: {e}"))),
+        None => Ok(()),
+    }
+}
+
 fn setup_log_file(logging: &views::Logging, log_dir: &Path) {
     let default_level = Level::from_name(&logging.default_log_level).unwrap_or(Level::Notice);
     for o in &logging.outputs {
