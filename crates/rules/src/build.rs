@@ -497,12 +497,16 @@ pub fn build_rule(
                             return fail(name, "A signature may have only one flow option.");
                         }
                         if let OptionValue::Words(w) = &v {
-                            flow_state_seen = w.iter().any(|x| {
-                                matches!(
-                                    x.as_str(),
-                                    "established" | "not_established" | "stateless"
-                                )
-                            });
+                            let stream_flag = w
+                                .iter()
+                                .any(|x| matches!(x.as_str(), "no_stream" | "only_stream"));
+                            flow_state_seen = !stream_flag
+                                && w.iter().any(|x| {
+                                    matches!(
+                                        x.as_str(),
+                                        "established" | "not_established" | "stateless"
+                                    )
+                                });
                             // Flags of several flow options must not conflict.
                             let prev: Vec<String> = rule.options[..idx]
                                 .iter()
@@ -550,10 +554,13 @@ pub fn build_rule(
                             .as_deref()
                             .unwrap_or("")
                             .contains("raw");
-                        let b = buffer_for(
-                            &mut rule.buffers,
-                            if raw { "http.uri.raw" } else { "http.uri" },
-                        );
+                        let b = match st.current {
+                            Some(c) if !st.explicit_payload => c,
+                            _ => buffer_for(
+                                &mut rule.buffers,
+                                if raw { "http.uri.raw" } else { "http.uri" },
+                            ),
+                        };
                         if let Some(buf) = rule.buffers.get_mut(b) {
                             buf.matches.push(Match::Option(idx));
                         }
@@ -589,7 +596,11 @@ pub fn build_rule(
                         }
                         detection_filter_seen = true;
                     }
-                    "app-layer-event" => check_app_layer_event(ctx, &mut st, &v)?,
+                    "app-layer-event" => {
+                        // Its own list: an active sticky buffer must have matches.
+                        check_current_not_empty(&rule, &st)?;
+                        check_app_layer_event(ctx, &mut st, &rule.proto, &v)?
+                    }
                     "iprep" => {
                         if let OptionValue::Words(w) = &v {
                             let cat = w.get(1).map(String::as_str).unwrap_or("");
@@ -648,9 +659,25 @@ pub fn build_rule(
     Ok(rule)
 }
 
+/// App-layer protocols whose parser (and event table) Suricata 7.0 registers
+/// for UDP only.
+const UDP_ONLY_APPS: &[&str] = &[
+    "ike",
+    "quic",
+    "ntp",
+    "dhcp",
+    "tftp",
+    "snmp",
+    "sip",
+    "bittorrent-dht",
+];
+/// Registered for both TCP and UDP.
+const TCP_UDP_APPS: &[&str] = &["dns", "krb5", "nfs", "dcerpc", "enip"];
+
 fn check_app_layer_event(
     ctx: &RuleContext,
     st: &mut State,
+    rule_proto: &Protocol,
     v: &OptionValue,
 ) -> Result<(), Failure> {
     let OptionValue::Text(t) = v else {
@@ -673,7 +700,19 @@ fn check_app_layer_event(
             let known = crate::events::APP_LAYER_EVENTS
                 .iter()
                 .find(|(name, _)| *name == if p == "http1" { "http" } else { p })
-                .map(|(_, evs)| evs.contains(&event));
+                .map(|(_, evs)| evs.contains(&event))
+                // Events are looked up for the rule's transport: UDP for udp
+                // rules and UDP-only protocols, TCP otherwise.
+                .map(|known| {
+                    let rule_udp = match rule_proto {
+                        Protocol::Udp => true,
+                        Protocol::App(a) => UDP_ONLY_APPS.contains(&a.as_str()),
+                        _ => false,
+                    };
+                    let ev_udp = UDP_ONLY_APPS.contains(&p);
+                    let ev_both = TCP_UDP_APPS.contains(&p);
+                    known && (ev_both || ev_udp == rule_udp)
+                });
             if known == Some(false) {
                 return Err(Failure {
                     keyword: Some("app-layer-event".into()),
@@ -1103,11 +1142,12 @@ fn add_payload(
         OptionValue::Pcre(p) => p.relative,
         _ => false,
     };
-    let is_payload = rule
-        .buffers
-        .get(b)
-        .map(|x| x.buffer == "payload")
-        .unwrap_or(true);
+    let is_payload = target.is_some()
+        || rule
+            .buffers
+            .get(b)
+            .map(|x| x.buffer == "payload")
+            .unwrap_or(true);
     if relative
         && is_payload
         && rule
@@ -1284,14 +1324,16 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
         }
     }
     // urilen N: no uri content may be longer than N.
-    if b.buffer == "http.uri" || b.buffer == "http.uri.raw" {
+    {
         use crate::values::NumCmp;
         for m in &b.matches {
             let Match::Option(i) = m else { continue };
             let Some(o) = rule.options.get(*i) else {
                 continue;
             };
-            if let (true, OptionValue::Compare(NumCmp::Eq(n))) = (o.keyword == "urilen", &o.value) {
+            if let (true, OptionValue::Compare(NumCmp::Eq(n @ 1..))) =
+                (o.keyword == "urilen", &o.value)
+            {
                 if let Some(c) = contents().find(|c| c.pattern.len() as u64 > *n) {
                     return fail(
                         "urilen",
@@ -1332,8 +1374,9 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
             .options
             .iter()
             .find_map(|o| match (o.keyword, &o.value) {
-                ("dsize", OptionValue::Compare(NumCmp::Eq(n))) => Some(*n),
-                ("dsize", OptionValue::Compare(NumCmp::Lt(1))) => Some(0),
+                ("dsize", OptionValue::Compare(NumCmp::Eq(n) | NumCmp::Lt(n) | NumCmp::Le(n))) => {
+                    Some(*n)
+                }
                 ("dsize", OptionValue::Compare(NumCmp::Range(_, hi))) => Some(*hi),
                 _ => None,
             });
@@ -1364,9 +1407,8 @@ fn check_buffer_contents(rule: &Rule, b: &BufferMatches) -> Result<(), Failure> 
         };
         use crate::values::NumCmp;
         let max = match *cmp {
-            NumCmp::Eq(n) | NumCmp::Le(n) => n,
-            NumCmp::Lt(n) => n.saturating_sub(1),
-            NumCmp::Range(_, hi) => hi.saturating_sub(1),
+            NumCmp::Eq(n) | NumCmp::Le(n) | NumCmp::Lt(n) => n,
+            NumCmp::Range(_, hi) => hi,
             _ => continue,
         };
         let need = required_size(contents());

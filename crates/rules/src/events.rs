@@ -292,7 +292,6 @@ pub const APP_LAYER_EVENTS: &[(&str, &[&str])] = &[
             "request_line_incomplete",
             "request_line_invalid",
             "request_line_leading_whitespace",
-            "request_line_missing_protocol",
             "request_server_port_tcp_port_mismatch",
             "request_too_many_headers",
             "request_uri_host_invalid",

@@ -165,7 +165,7 @@ fn verdicts() {
         ),
         (
             r#"msg:"x"; http.uri; content:"abcdefgh"; bsize:<8; sid:1;"#,
-            false,
+            true,
         ),
         (
             r#"msg:"x"; http.uri; content:"abcdefgh"; bsize:>1024; sid:1;"#,
@@ -304,6 +304,23 @@ fn verdicts() {
         (r#"msg:"x"; dsize:5; http.uri; content:"a"; sid:1;"#, false),
         (r#"msg:"x"; dsize:5; content:"a"; sid:14;"#, true),
         (r#"msg:"x"; ip_proto:6; sid:14;"#, false),
+        (
+            r#"msg:"x"; flow:to_server,established,no_stream; flow:to_server,established,no_stream; sid:3;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; http.cookie; app-layer-event:http.request_field_too_long; content:"a"; sid:6;"#,
+            false,
+        ),
+        (r#"msg:"x"; pcre:"/a/UR"; sid:22;"#, false),
+        (
+            r#"msg:"x"; urilen:0; http.uri; content:"abc"; sid:21;"#,
+            true,
+        ),
+        (
+            r#"msg:"x"; http.method; urilen:1; content:"GET"; sid:21;"#,
+            false,
+        ),
         (r#"msg:"x"; http.method; content:" GET"; sid:1;"#, false),
         (r#"msg:"x"; content:"GET "; http_method; sid:3;"#, false),
         (r#"msg:"x"; http.header.raw; content:"a"; sid:9;"#, false),
@@ -541,5 +558,33 @@ fn protocol_variants() {
         ),
     ] {
         assert_eq!(parse_rule(text, &c).is_ok(), ok, "{text}");
+    }
+}
+
+#[test]
+fn app_layer_event_transport() {
+    let c = ctx();
+    for (text, silent) in [
+        (
+            "alert udp any any -> any any (app-layer-event:ike.weak_crypto_dh; sid:1;)",
+            false,
+        ),
+        (
+            "alert dns any any -> any any (app-layer-event:ike.weak_crypto_dh; sid:1;)",
+            true,
+        ),
+        (
+            "alert udp any any -> any any (app-layer-event:http.request_field_too_long; sid:1;)",
+            true,
+        ),
+        (
+            "alert ip any any -> any any (app-layer-event:dns.malformed_data; sid:1;)",
+            false,
+        ),
+    ] {
+        match parse_rule(text, &c) {
+            Ok(_) => assert!(!silent, "{text}"),
+            Err(e) => assert!(e.silent && silent, "{text}: {e:?}"),
+        }
     }
 }
