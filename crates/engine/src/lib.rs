@@ -8,6 +8,7 @@ pub mod input;
 pub mod log;
 mod pipeline;
 pub mod progress;
+pub mod rules;
 
 use std::fmt;
 use std::path::PathBuf;

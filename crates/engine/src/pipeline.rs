@@ -155,6 +155,13 @@ pub(crate) fn run(opts: &EngineOptions, cfg: &Config) -> Result<(), EngineError>
         }
     }
 
+    if !opts.disable_detection {
+        // Detection does not exist yet: rules are loaded and checked, then set aside.
+        let res = crate::rules::load(opts, cfg, &views)?;
+        if opts.test_config {
+            println!("{}", res.summary());
+        }
+    }
     if opts.test_config {
         crate::notice!("Configuration provided was successfully loaded. Exiting.");
         return Ok(());
