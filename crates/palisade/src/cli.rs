@@ -107,8 +107,7 @@ pub fn parse<I: IntoIterator<Item = String>>(argv: I) -> Result<Args, UsageError
         }
         // A cluster of short options: -vvv, -rFILE, -r FILE.
         let body = &arg[1..];
-        let mut chars = body.char_indices();
-        while let Some((i, c)) = chars.next() {
+        for (i, c) in body.char_indices() {
             if SHORT_WITH_ARG.contains(&c) {
                 let rest = &body[i + c.len_utf8()..];
                 let value = if !rest.is_empty() {
