@@ -55,6 +55,10 @@ struct State {
     fast_pattern_seen: bool,
     byte_vars: Vec<String>,
     app_proto: Option<String>,
+    /// Last selected sticky list: it must get matches before the next
+    /// buffer switch or the end of the rule, even when a keyword with its
+    /// own list (urilen, app-layer-event) reset the active list meanwhile.
+    sticky: Option<usize>,
 }
 
 /// Builds a rule from its text.
@@ -153,6 +157,7 @@ pub fn build_rule(
         fast_pattern_seen: false,
         byte_vars: Vec::new(),
         app_proto: rule.app_proto.clone(),
+        sticky: None,
     };
     let mut sid_seen = false;
     let mut rev_seen = false;
@@ -418,14 +423,6 @@ pub fn build_rule(
                 }
             }
             Class::Sticky(buffer) => {
-                check_current_not_empty(&rule, &st)?;
-                check_transforms_followed(&rule, &st)?;
-                if base64_data_seen {
-                    return fail(name, "Rule buffer cannot be reset after base64_data.");
-                }
-                if buffer == "base64_data" {
-                    base64_data_seen = true;
-                }
                 // Selecting a buffer again continues its list.
                 let existing = if keywords::is_multi_instance(buffer) {
                     None
@@ -434,6 +431,14 @@ pub fn build_rule(
                         .iter()
                         .rposition(|b| b.buffer == buffer && b.transforms.is_empty())
                 };
+                check_current_not_empty(&rule, &st)?;
+                check_transforms_followed(&rule, &st)?;
+                if base64_data_seen {
+                    return fail(name, "Rule buffer cannot be reset after base64_data.");
+                }
+                if buffer == "base64_data" {
+                    base64_data_seen = true;
+                }
                 let idx = match existing {
                     Some(i) => i,
                     None => {
@@ -446,12 +451,14 @@ pub fn build_rule(
                     }
                 };
                 st.current = Some(idx);
+                st.sticky = Some(idx);
                 st.explicit_payload = false;
             }
             Class::PktData => {
                 base64_data_seen = false;
                 check_current_not_empty(&rule, &st)?;
                 st.current = None;
+                st.sticky = None;
                 st.explicit_payload = true;
             }
             Class::Transform => {
@@ -481,6 +488,7 @@ pub fn build_rule(
                         matches: Vec::new(),
                     });
                     st.current = Some(rule.buffers.len() - 1);
+                    st.sticky = st.current;
                 } else if let Some(buf) = rule.buffers.get_mut(cur) {
                     buf.transforms.push(idx);
                 }
@@ -497,9 +505,7 @@ pub fn build_rule(
                             return fail(name, "A signature may have only one flow option.");
                         }
                         if let OptionValue::Words(w) = &v {
-                            let stream_flag = w
-                                .iter()
-                                .any(|x| matches!(x.as_str(), "no_stream" | "only_stream"));
+                            let stream_flag = w.iter().any(|x| x == "no_stream");
                             flow_state_seen = !stream_flag
                                 && w.iter().any(|x| {
                                     matches!(
@@ -554,15 +560,17 @@ pub fn build_rule(
                             .as_deref()
                             .unwrap_or("")
                             .contains("raw");
-                        let b = match st.current {
-                            Some(c) if !st.explicit_payload => c,
-                            _ => buffer_for(
-                                &mut rule.buffers,
-                                if raw { "http.uri.raw" } else { "http.uri" },
-                            ),
-                        };
+                        let b = buffer_for(
+                            &mut rule.buffers,
+                            if raw { "http.uri.raw" } else { "http.uri" },
+                        );
                         if let Some(buf) = rule.buffers.get_mut(b) {
                             buf.matches.push(Match::Option(idx));
+                        }
+                        // urilen has its own list: the active sticky buffer
+                        // is left (following payload keywords go to the packet).
+                        if st.current.is_some_and(|c| c != b) {
+                            st.current = None;
                         }
                     }
                     "dsize" => {
@@ -597,9 +605,9 @@ pub fn build_rule(
                         detection_filter_seen = true;
                     }
                     "app-layer-event" => {
-                        // Its own list: an active sticky buffer must have matches.
-                        check_current_not_empty(&rule, &st)?;
-                        check_app_layer_event(ctx, &mut st, &rule.proto, &v)?
+                        check_app_layer_event(ctx, &mut st, &rule.proto, &v)?;
+                        // Its own list: the active sticky buffer is left.
+                        st.current = None;
                     }
                     "iprep" => {
                         if let OptionValue::Words(w) = &v {

@@ -562,6 +562,36 @@ fn protocol_variants() {
 }
 
 #[test]
+fn lists_left_by_urilen() {
+    let c = ctx();
+    for (opts, ok) in [
+        (
+            r#"http.method; urilen:1; content:"GET"; http.host; content:"a"; sid:1;"#,
+            false,
+        ),
+        (
+            r#"http.method; urilen:18; http.method; content:"GET"; sid:1;"#,
+            true,
+        ),
+        (
+            r#"file.data; urilen:33; http.uri; content:"/e"; sid:1;"#,
+            false,
+        ),
+        (
+            r#"http.uri; urilen:33; http.header; content:"/e"; sid:1;"#,
+            true,
+        ),
+        (
+            r#"http.cookie; app-layer-event:http.request_field_too_long; content:"a"; sid:1;"#,
+            false,
+        ),
+    ] {
+        let text = format!("alert http any any -> any any ({opts})");
+        assert_eq!(parse_rule(&text, &c).is_ok(), ok, "{text}");
+    }
+}
+
+#[test]
 fn app_layer_event_transport() {
     let c = ctx();
     for (text, silent) in [

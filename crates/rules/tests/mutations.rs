@@ -13,7 +13,7 @@ use std::sync::Arc;
 use palisade_rules::load_rules_str;
 
 /// Rules whose verdict must agree (all of them).
-const MIN_AGREEMENT: usize = 11996;
+const MIN_AGREEMENT: usize = 29993;
 
 #[test]
 fn mutated_rules_match_suricata() {
