@@ -699,6 +699,9 @@ fn check_app_layer_event(
         }
         Some((proto, event)) => {
             let p = if proto == "ikev2" { "ike" } else { proto };
+            if matches!(rule_proto, Protocol::Icmp | Protocol::Sctp) {
+                return fail("app-layer-event", format!("protocol {p} is disabled"));
+            }
             if !header::APP_PROTOCOLS.contains(&p) || !ctx.app_layer_enabled(p) {
                 return fail(
                     "app-layer-event",
@@ -1104,11 +1107,7 @@ fn add_payload(
             let same_sticky = st
                 .current
                 .and_then(|c| rule.buffers.get(c))
-                .map(|x| {
-                    x.buffer == b
-                        || (x.buffer == "file.data"
-                            && matches!(b, "http.response_body" | "http.request_body"))
-                })
+                .map(|x| x.buffer == b || (x.buffer == "file.data" && b == "http.request_body"))
                 .unwrap_or(false);
             if st.current.is_some() && !st.explicit_payload && !same_sticky {
                 return fail(name, format!("Expression seen with a sticky buffer still set; either (1) reset sticky buffer with pkt_data or (2) use a sticky buffer providing \"{b}\"."));
@@ -1604,7 +1603,7 @@ fn check_directions(rule: &Rule) -> Result<(), Failure> {
 const FILE_PROTOCOLS: &[&str] = &["http", "http1", "http2", "smtp", "smb", "nfs", "ftp-data"];
 
 fn check_file_data(rule: &Rule, app: Option<&str>) -> Result<(), Failure> {
-    if !rule.options.iter().any(|o| o.keyword == "file.data") {
+    if !rule.buffers.iter().any(|b| b.buffer == "file.data") {
         return Ok(());
     }
     if matches!(rule.proto, Protocol::Udp | Protocol::Icmp | Protocol::Sctp) {

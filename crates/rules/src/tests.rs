@@ -592,6 +592,19 @@ fn lists_left_by_urilen() {
 }
 
 #[test]
+fn response_body_is_file_data() {
+    let c = ctx();
+    for (text, ok) in [
+        ("alert http any any -> any any (http.response_body; content:\"a\"; file_data; distance:0; sid:9;)", false),
+        ("alert http any any -> any any (http.response_body; content:\"a\"; file_data; distance:0; content:\"b\"; sid:9;)", true),
+        ("alert http any any -> any any (file_data; content:\"a\"; http.response_body; content:\"b\"; distance:0; sid:10;)", true),
+        ("alert icmp any any -> any any (app-layer-event:dns.malformed_data; sid:5;)", false),
+    ] {
+        assert_eq!(parse_rule(text, &c).is_ok(), ok, "{text}");
+    }
+}
+
+#[test]
 fn app_layer_event_transport() {
     let c = ctx();
     for (text, silent) in [

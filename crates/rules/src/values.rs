@@ -240,7 +240,7 @@ pub fn pcre_flag_buffer(f: char) -> Option<&'static str> {
         'M' => "http.method",
         'C' => "http.cookie",
         'P' => "http.request_body",
-        'Q' => "http.response_body",
+        'Q' => "file.data",
         'S' => "http.stat_code",
         'Y' => "http.stat_msg",
         'V' => "http.user_agent",
