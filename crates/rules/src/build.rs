@@ -1603,7 +1603,9 @@ fn check_directions(rule: &Rule) -> Result<(), Failure> {
 const FILE_PROTOCOLS: &[&str] = &["http", "http1", "http2", "smtp", "smb", "nfs", "ftp-data"];
 
 fn check_file_data(rule: &Rule, app: Option<&str>) -> Result<(), Failure> {
-    if !rule.buffers.iter().any(|b| b.buffer == "file.data") {
+    // The checks belong to the file.data keyword (not http.response_body,
+    // which shares its buffer).
+    if !rule.options.iter().any(|o| o.keyword == "file.data") {
         return Ok(());
     }
     if matches!(rule.proto, Protocol::Udp | Protocol::Icmp | Protocol::Sctp) {
