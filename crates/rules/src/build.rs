@@ -1028,6 +1028,12 @@ fn apply_modifier(
             }
         }
         Modifier::StartsWith => {
+            if c.negated && c.fast_pattern.is_some() {
+                return fail(
+                    name,
+                    "can't have a relative negated keyword set along with a 'fast_pattern'.",
+                );
+            }
             if c.startswith {
                 return fail(name, "can't use multiple startswith for the same content.");
             }
@@ -1048,7 +1054,7 @@ fn apply_modifier(
                 OptionValue::FastPattern(f) => *f,
                 _ => FastPattern::default(),
             };
-            if c.negated && (relative || absolute) {
+            if c.negated && (relative || absolute || c.startswith) {
                 return fail(name, "fast_pattern; cannot be used with negated content, along with relative modifiers");
             }
             if fp.only && (c.negated || relative || absolute) {
@@ -1448,7 +1454,12 @@ fn required_size<'a>(contents: impl Iterator<Item = &'a Content>) -> u64 {
                 Some(VarOrNumSigned::Num(n)) => (*n).max(0) as u64,
                 _ => 0,
             };
-            total = total.saturating_add(dist).saturating_add(len);
+            // A negated relative content counts its whole window.
+            let width = match (&c.within, c.negated) {
+                (Some(VarOrNumSigned::Num(w)), true) => (*w).max(0) as u64,
+                _ => len,
+            };
+            total = total.saturating_add(dist).saturating_add(width);
         }
     }
     total

@@ -605,6 +605,42 @@ fn response_body_is_file_data() {
 }
 
 #[test]
+fn more_suricata_limits() {
+    let c = ctx();
+    for (opts, ok) in [
+        (
+            r#"http.uri; content:"ab"; content:"c"; within:10; bsize:5; sid:1;"#,
+            true,
+        ),
+        (
+            r#"http.uri; content:"ab"; content:!"c"; within:10; bsize:5; sid:3;"#,
+            false,
+        ),
+        (r#"urilen:>65535; sid:6;"#, false),
+        (
+            r#"http.uri; content:"a"; bsize:>18446744073709551615; sid:11;"#,
+            false,
+        ),
+        (r#"content:!"a"; startswith; fast_pattern; sid:12;"#, false),
+        (r#"content:!"a"; endswith; fast_pattern; sid:13;"#, true),
+        (r#"content:!"a"; fast_pattern; startswith; sid:14;"#, false),
+    ] {
+        let text = format!("alert http any any -> any any ({opts})");
+        assert_eq!(parse_rule(&text, &c).is_ok(), ok, "{text}");
+    }
+    for (opts, ok) in [
+        ("dsize:>65535; sid:7;", false),
+        ("ttl:>255; sid:8;", false),
+        ("ttl:<0; sid:9;", false),
+        ("dsize:<0; sid:10;", false),
+        ("ttl:>254; sid:8;", true),
+    ] {
+        let text = format!("alert tcp any any -> any any ({opts})");
+        assert_eq!(parse_rule(&text, &c).is_ok(), ok, "{text}");
+    }
+}
+
+#[test]
 fn app_layer_event_transport() {
     let c = ctx();
     for (text, silent) in [

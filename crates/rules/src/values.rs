@@ -151,10 +151,20 @@ pub fn parse_numcmp(s: &str, max: u64) -> Result<NumCmp, String> {
         return Ok(NumCmp::Ge(chk(parse_u64(r)?)?));
     }
     if let Some(r) = t.strip_prefix('<') {
-        return Ok(NumCmp::Lt(chk(parse_u64(r)?)?));
+        // Nothing is below 0.
+        let v = chk(parse_u64(r)?)?;
+        if v == 0 {
+            return Err(format!("parsing '{t}' failed"));
+        }
+        return Ok(NumCmp::Lt(v));
     }
     if let Some(r) = t.strip_prefix('>') {
-        return Ok(NumCmp::Gt(chk(parse_u64(r)?)?));
+        // Nothing is above the type's maximum.
+        let v = chk(parse_u64(r)?)?;
+        if v == max {
+            return Err(format!("parsing '{t}' failed"));
+        }
+        return Ok(NumCmp::Gt(v));
     }
     if let Some(r) = t.strip_prefix('!') {
         return Ok(NumCmp::Ne(chk(parse_u64(r)?)?));
