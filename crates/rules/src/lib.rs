@@ -125,6 +125,14 @@ impl RuleContext {
     }
 }
 
+/// Whether the linked PCRE2 judges patterns like the PCRE2 10.42 that
+/// Suricata 7.0.10 uses on Debian 12. True with the system library
+/// (`libpcre2-dev`, found through pkg-config); the bundled fallback (10.4x)
+/// rejects a few odd patterns 10.42 accepts, such as `\x` without digits.
+pub fn pcre2_like_suricata() -> bool {
+    pcre2::bytes::RegexBuilder::new().build(r"a\x-").is_ok()
+}
+
 /// A rule that failed to load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleError {

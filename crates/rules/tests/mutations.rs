@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use palisade_rules::load_rules_str;
+use palisade_rules::{load_rules_str, pcre2_like_suricata};
 
 /// Rules whose verdict must agree (all of them).
 const MIN_AGREEMENT: usize = 29993;
@@ -55,6 +55,10 @@ fn mutated_rules_match_suricata() {
     let mut ctx = common::context_from_settings(&settings);
     ctx.app_layer = Some(Arc::new(|p: &str| p != "pgsql"));
 
+    // Suricata 7.0.10 links PCRE2 10.42; another version may judge a few odd
+    // patterns differently: such disagreements are reported, not counted.
+    let same_pcre = pcre2_like_suricata();
+    let mut pcre_version_diffs = 0;
     let mut total = 0;
     let mut agree = 0;
     let mut diffs = Vec::new();
@@ -72,8 +76,14 @@ fn mutated_rules_match_suricata() {
             total += 1;
             let theirs = failing.contains(&line);
             let mine = ours.contains_key(&line);
+            let pcre_only = ours
+                .get(&line)
+                .is_some_and(|r| r.starts_with("pcre2 compile"));
             if theirs == mine {
                 agree += 1;
+            } else if !same_pcre && pcre_only {
+                pcre_version_diffs += 1;
+                println!("seed {seed} line {line}: differs only by the PCRE2 version");
             } else {
                 diffs.push(format!(
                     "seed {seed} line {line}: suricata {} palisade {} ({})\n    {}",
@@ -93,11 +103,17 @@ fn mutated_rules_match_suricata() {
         println!("{d}");
     }
     println!(
-        "mutation verdict agreement: {agree}/{total}; {} disagree",
-        diffs.len()
+        "mutation verdict agreement: {agree}/{total}; {} disagree; {pcre_version_diffs} set aside (PCRE2 other than Suricata's 10.42: {})",
+        diffs.len(),
+        !same_pcre
     );
     assert!(
-        agree >= MIN_AGREEMENT,
+        agree + pcre_version_diffs >= MIN_AGREEMENT,
         "agreement {agree}/{total} fell below {MIN_AGREEMENT}"
+    );
+    assert!(
+        diffs.is_empty(),
+        "{} rules disagree with Suricata",
+        diffs.len()
     );
 }
