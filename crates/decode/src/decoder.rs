@@ -1706,9 +1706,13 @@ impl Run<'_> {
             ethertype::BRIDGE => InnerKind::Ethernet,
             _ => return Ok(()),
         };
-        // Enhanced GRE (PPTP) packets carrying only an acknowledgment have no PPP frame;
-        // Suricata does not decode one. (An empty version 0 payload still is.)
-        if kind == InnerKind::Ppp && g.version() == 1 && s + hl >= e {
+        // Enhanced GRE (PPTP) packets whose payload length field is 0 (acknowledgments)
+        // carry no PPP frame, whatever bytes follow (Ethernet padding counted in the IP
+        // length): Suricata does not decode one. (An empty version 0 payload still is.)
+        if kind == InnerKind::Ppp
+            && g.version() == 1
+            && (s + hl >= e || g.pptp_payload_len() == Some(0))
+        {
             return Ok(());
         }
         self.tunnel(pkt, kind, s + hl, e, "gre", false);

@@ -56,4 +56,9 @@ impl<'a> GreHeader<'a> {
     pub fn protocol(&self) -> u16 {
         be16(self.buf, 2)
     }
+    /// Version 1 (PPTP): the payload length carried in the key field's first half, when
+    /// the header is long enough to hold it.
+    pub fn pptp_payload_len(&self) -> Option<u16> {
+        (self.buf.len() >= HEADER_LEN + 2).then(|| be16(self.buf, HEADER_LEN))
+    }
 }

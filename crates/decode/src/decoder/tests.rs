@@ -847,6 +847,13 @@ fn gre_tunnels() {
     let (p, s) = run(ETH, &eth(0x0800, &ip4(47, &g)));
     assert!(p.tunnel.is_none() && p.events.is_empty());
     assert_eq!((s.gre, s.ppp), (1, 0));
+    // The same with 14 bytes of padding counted in the IP length (payload length 0):
+    // still no PPP, as Suricata (checked with Suricata 7.0.10 on a crafted capture).
+    let mut g = g.to_vec();
+    g.extend([0u8; 14]);
+    let (p, s) = run(ETH, &eth(0x0800, &ip4(47, &g)));
+    assert!(p.tunnel.is_none() && p.events.is_empty());
+    assert_eq!((s.gre, s.ppp), (1, 0));
     // v1 errors and v0 flag errors
     let cases: [(&[u8], &str); 5] = [
         (
