@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use palisade_config::{views, Config};
 use palisade_rules::{
-    load_rule_files, parse_classification, parse_reference_config, LoadResult, RuleContext,
+    load_rule_files, parse_classification, parse_iprep_categories, parse_reference_config,
+    LoadResult, RuleContext,
 };
 
 use crate::{EngineError, EngineOptions};
@@ -53,9 +54,10 @@ pub fn rule_context(cfg: &Config, views: &views::Engine) -> RuleContext {
     let app = views.app_layer.clone();
     ctx.app_layer = Some(Arc::new(move |proto: &str| {
         let name = config_proto_name(proto);
-        // Enabled over either transport; a protocol missing from the configuration is
-        // enabled, as in Suricata.
-        app.detection_enabled(name, "tcp", true) || app.detection_enabled(name, "udp", true)
+        // Enabled over either transport. A protocol missing from the configuration takes
+        // Suricata's built-in default (every parser on but modbus, dnp3, enip, pgsql).
+        let default = RuleContext::default_app_layer_enabled(name);
+        app.detection_enabled(name, "tcp", default) || app.detection_enabled(name, "udp", default)
     }));
     if let Some(f) = cfg.get("classification-file") {
         match std::fs::read_to_string(f) {
@@ -80,6 +82,28 @@ pub fn rule_context(cfg: &Config, views: &views::Engine) -> RuleContext {
             }
             Err(e) => crate::warning!("could not open reference config file {f}: {e}"),
         }
+    }
+    if let Some(f) = cfg.get("reputation-categories-file") {
+        match std::fs::read_to_string(f) {
+            Ok(text) => {
+                let (set, errors) = parse_iprep_categories(&text, f);
+                for e in errors {
+                    crate::warning!("{e}");
+                }
+                ctx.iprep_categories = Some(set);
+            }
+            Err(e) => crate::warning!("could not open reputation categories file {f}: {e}"),
+        }
+    }
+    ctx.dataset_dir = cfg.get("default-data-dir").map(PathBuf::from);
+    ctx.lua_rules_allowed = cfg.get_bool("security.lua.allow-rules").unwrap_or(false);
+    if views
+        .outputs
+        .entries
+        .iter()
+        .any(|o| o.name == "file-store" && o.enabled)
+    {
+        ctx.features.insert("output::file-store".to_string());
     }
     ctx
 }
