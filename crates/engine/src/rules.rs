@@ -8,7 +8,7 @@ use std::sync::Arc;
 use palisade_config::{views, Config};
 use palisade_rules::{
     load_rule_files, parse_classification, parse_iprep_categories, parse_reference_config,
-    LoadResult, RuleContext,
+    parse_threshold_config, LoadResult, RuleContext,
 };
 
 use crate::{EngineError, EngineOptions};
@@ -134,6 +134,7 @@ pub fn load(
     } else {
         crate::info!("{}", res.summary());
     }
+    check_threshold_file(cfg);
     if opts.init_errors_fatal && (res.failed > 0 || res.bad_files > 0) {
         return Err(EngineError(format!(
             "{} rules failed to load and --init-errors-fatal is set",
@@ -141,4 +142,26 @@ pub fn load(
         )));
     }
     Ok(res)
+}
+
+/// Reads `threshold-file` (threshold, event_filter, suppress, rate_filter lines) and
+/// reports its bad lines; thresholds take effect once detection exists.
+fn check_threshold_file(cfg: &Config) {
+    let Some(f) = cfg.get("threshold-file") else {
+        return;
+    };
+    match std::fs::read_to_string(f) {
+        Ok(text) => {
+            let (entries, errors) = parse_threshold_config(&text, f);
+            for e in &errors {
+                crate::warning!("{e}");
+            }
+            crate::info!(
+                "threshold file {f}: {} entries, {} bad lines",
+                entries.len(),
+                errors.len()
+            );
+        }
+        Err(e) => crate::info!("threshold file {f} not read: {e}"),
+    }
 }
