@@ -118,8 +118,10 @@ pub fn load(
     let files = rule_file_list(opts, cfg);
     let ctx = rule_context(cfg, views);
     let res = load_rule_files(&files, &ctx);
+    // A rule file that cannot be read is a warning, as in Suricata (fatal only with
+    // --init-errors-fatal, below).
     for e in &res.file_errors {
-        crate::error!("{e}");
+        crate::warning!("{e}");
     }
     for e in &res.errors {
         crate::error!("error parsing signature: {e}");
@@ -137,8 +139,8 @@ pub fn load(
     check_threshold_file(cfg);
     if opts.init_errors_fatal && (res.failed > 0 || res.bad_files > 0) {
         return Err(EngineError(format!(
-            "{} rules failed to load and --init-errors-fatal is set",
-            res.failed + res.bad_files
+            "{} rules and {} rule files failed to load and --init-errors-fatal is set",
+            res.failed, res.bad_files
         )));
     }
     Ok(res)
