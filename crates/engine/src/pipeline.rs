@@ -10,8 +10,8 @@ use palisade_decode::{
 };
 use palisade_flow::{FlowConfig, FlowRecord, FlowTable, FlowTimeouts, ProtoTimeouts};
 use palisade_output::{
-    write_anomaly, write_flow, write_netflow, write_stats, AnomalyKind, EveWriter, JsonBuf,
-    PacketHeader, PktSrc, StatValue,
+    statslog, write_anomaly, write_flow, write_netflow, write_stats, AnomalyKind, EveWriter,
+    JsonBuf, PacketHeader, PktSrc, StatValue,
 };
 
 use crate::input::{list_inputs, FileBytes};
@@ -92,6 +92,9 @@ struct Pipeline {
     cap: CaptureStats,
     /// Checksum "auto" mode: packets seen and bad checksums among them.
     auto_checksum: Option<AutoChecksum>,
+    /// The `stats` output (stats.log), when enabled with totals.
+    stats_log: Option<PathBuf>,
+    stats_log_append: bool,
 }
 
 /// Suricata's checksum auto-detection for pcap files: if more than 10 % of the first
@@ -372,9 +375,30 @@ impl Pipeline {
                 flow: e.has_type("flow"),
                 netflow: e.has_type("netflow"),
                 anomaly_decode: anomaly.is_some_and(|a| a.decode),
-                stats: e.has_type("stats"),
+                stats: e.has_type("stats") && views.stats.enabled,
                 stats_totals: e.stats.map(|s| s.totals).unwrap_or(true),
             });
+        }
+        // fast.log is opened (created) at start as Suricata does; alerts come with
+        // detection.
+        for f in views.outputs.fast.iter().filter(|f| f.enabled) {
+            let path = in_log_dir(log_dir, &f.filename);
+            open_log(&path, f.append)
+                .map_err(|e| EngineError(format!("cannot open {}: {e}", path.display())))?;
+        }
+        let stats_out = views
+            .outputs
+            .stats
+            .iter()
+            .find(|s| s.enabled && s.totals && views.stats.enabled);
+        let stats_log = stats_out.map(|s| in_log_dir(log_dir, &s.filename));
+        let stats_log_append = stats_out.is_some_and(|s| s.append);
+        if let Some(p) = &stats_log {
+            if !stats_log_append {
+                // Truncated once at start; the block is appended at the end.
+                open_log(p, false)
+                    .map_err(|e| EngineError(format!("cannot open {}: {e}", p.display())))?;
+            }
         }
         Ok(Pipeline {
             decoder: Decoder::new(dc),
@@ -390,6 +414,8 @@ impl Pipeline {
             io_error: None,
             cap: CaptureStats::default(),
             auto_checksum,
+            stats_log,
+            stats_log_append,
         })
     }
 
@@ -606,14 +632,14 @@ impl Pipeline {
             Some(f) => now.secs.saturating_sub(f.secs),
             None => 0,
         };
+        let mut counters: Vec<(&'static str, u64)> = Vec::with_capacity(512);
+        // Suricata's order: decoder, tcp, flow, defrag.
+        self.dstats.for_each(|k, v| counters.push((k, v)));
+        self.dstats.for_each_tcp(|k, v| counters.push((k, v)));
+        self.flows.for_each(|k, v| counters.push((k, v)));
+        self.defrag.for_each(|k, v| counters.push((k, v)));
         if let Some(eve) = self.eve.as_mut() {
             if eve.stats && eve.stats_totals {
-                let mut counters: Vec<(&'static str, u64)> = Vec::with_capacity(512);
-                // Suricata's order: decoder, tcp, flow, defrag.
-                self.dstats.for_each(|k, v| counters.push((k, v)));
-                self.dstats.for_each_tcp(|k, v| counters.push((k, v)));
-                self.flows.for_each(|k, v| counters.push((k, v)));
-                self.defrag.for_each(|k, v| counters.push((k, v)));
                 write_stats(
                     &mut self.j,
                     now,
@@ -628,8 +654,36 @@ impl Pipeline {
                 self.io_error.get_or_insert(e.to_string());
             }
         }
+        if let Some(path) = &self.stats_log {
+            let res = open_log(path, self.stats_log_append).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                statslog::write_block(&mut w, now, uptime, counters.iter().copied())?;
+                std::io::Write::flush(&mut w)
+            });
+            if let Err(e) = res {
+                self.io_error
+                    .get_or_insert(format!("{}: {e}", path.display()));
+            }
+        }
         Ok(())
     }
+}
+
+fn in_log_dir(log_dir: &Path, name: &str) -> PathBuf {
+    if Path::new(name).is_absolute() {
+        PathBuf::from(name)
+    } else {
+        log_dir.join(name)
+    }
+}
+
+fn open_log(path: &Path, append: bool) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(path)
 }
 
 fn log_flow(

@@ -28,6 +28,7 @@ pub mod eve;
 pub mod file;
 pub mod json;
 pub mod stats;
+pub mod statslog;
 pub mod time;
 
 pub use eve::{

@@ -60,8 +60,17 @@ fn reads_a_capture_with_builtin_defaults() {
     assert_eq!(st["decoder"]["pkts"], 16);
     assert_eq!(st["defrag"]["ipv4"]["reassembled"], 1);
     assert_eq!(st["decoder"]["vlan"], 1);
-    // The engine log file of the default configuration.
+    // The files of the default configuration: engine log, fast.log (empty without
+    // detection), stats.log with the non-zero counters.
     assert!(out.join("suricata.log").exists());
+    assert_eq!(std::fs::metadata(out.join("fast.log")).unwrap().len(), 0);
+    let stats = std::fs::read_to_string(out.join("stats.log")).unwrap();
+    assert!(
+        stats
+            .lines()
+            .any(|l| l.starts_with("decoder.pkts ") && l.ends_with("| 16")),
+        "{stats}"
+    );
     let _ = std::fs::remove_dir_all(out);
 }
 
