@@ -49,6 +49,7 @@ pub enum FileBytes {
 }
 
 impl FileBytes {
+    #[allow(unsafe_code)]
     pub fn open(path: &Path) -> io::Result<FileBytes> {
         let file = File::open(path)?;
         let meta = file.metadata()?;
@@ -74,6 +75,7 @@ impl FileBytes {
     /// Tells the kernel the mapped pages before `upto` will not be read again, so that a
     /// long capture read front to back does not keep every page it has passed resident.
     /// The bytes stay readable (a later access reads them from the file again).
+    #[allow(unsafe_code)]
     pub fn release_before(&self, upto: usize) {
         #[cfg(unix)]
         if let FileBytes::Mapped(m) = self {

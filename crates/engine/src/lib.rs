@@ -3,6 +3,10 @@
 //!
 //! Time inside the pipeline comes from the packets, never from the clock, so the same input
 //! always gives the same output.
+//!
+//! The only `unsafe` code of Palisade is here, in [`input`]: mapping capture files into
+//! memory and releasing pages behind the reader. Everything else denies it.
+#![deny(unsafe_code)]
 
 pub mod input;
 pub mod log;

@@ -1,4 +1,5 @@
 //! `palisade`: the command-line front of the engine, with Suricata's flags.
+#![forbid(unsafe_code)]
 
 mod cli;
 
