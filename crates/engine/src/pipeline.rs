@@ -6,7 +6,8 @@ use palisade_capture::{CaptureReader, RawPacket, Timestamp};
 use palisade_config::{views, Config, LoadOptions};
 use palisade_decode::defrag::{Cidr, Defrag, DefragConfig, Policy};
 use palisade_decode::{
-    ChecksumMode, DecodeStats, Decoder, DecoderConfig, InnerKind, Packet, PortSet,
+    ChecksumMode, DecodeEvent, DecodeStats, Decoder, DecoderConfig, Events, InnerKind, Packet,
+    PortSet,
 };
 use palisade_flow::{FlowConfig, FlowRecord, FlowTable, FlowTimeouts, ProtoTimeouts};
 use palisade_output::{
@@ -110,6 +111,17 @@ const AUTO_CHECKSUM_BAD_PERCENT: u64 = 10;
 
 /// Bytes of a mapped capture read between two releases of the pages behind the reader.
 const RELEASE_STEP: u64 = 32 << 20;
+
+/// How to decode and account a packet carried inside another.
+struct Inner {
+    kind: InnerKind,
+    level: u8,
+    /// VLAN ids to start from (rebuilt datagrams keep their fragments').
+    vlan: Option<([u16; 3], u8)>,
+    /// Length counted to the flow, when not the carried bytes' own.
+    caplen: Option<u32>,
+    src: PktSrc,
+}
 
 /// Deepest nesting of tunnels and reassembled datagrams followed for one captured frame.
 const MAX_PACKET_DEPTH: u8 = 8;
@@ -509,71 +521,77 @@ impl Pipeline {
     /// anomalies, then the tunnel it carries.
     fn handle(&mut self, p: &Packet<'_>, src: PktSrc, depth: u8) {
         self.dstats.count_events(&p.events);
-        let mut flow_id = None;
         if p.fragment.is_some() {
             let res = self.defrag.insert(p);
-            let mut events = p.events;
+            // Defrag events belong to the fragment that raised them.
+            let mut extra = Events::default();
             for ev in res.events.iter() {
-                if let Some(de) = palisade_decode::DecodeEvent::from_name(ev.name()) {
-                    events.push(de);
-                    self.dstats.count_events(&{
-                        let mut one = palisade_decode::Events::default();
-                        one.push(de);
-                        one
-                    });
+                if let Some(de) = DecodeEvent::from_name(ev.name()) {
+                    extra.push(de);
                 }
             }
+            self.dstats.count_events(&extra);
+            let mut events = p.events;
+            extra.iter().for_each(|e| events.push(e));
             self.log_anomalies(p, &events, None, src);
             if let Some(re) = res.reassembled {
-                if depth < MAX_PACKET_DEPTH {
-                    let mut inner = Packet::new(&[], p.ts);
-                    inner.vlan = p.vlan;
-                    inner.vlan_count = p.vlan_count;
-                    self.decoder.decode_inner(
-                        re.kind,
-                        re.ip(),
-                        p.ts,
-                        p.tunnel_level,
-                        &mut inner,
-                        &mut self.dstats,
-                    );
-                    // Suricata counts a rebuilt datagram with the link header of its
-                    // first fragment.
-                    inner.caplen = re.data.len() as u32;
-                    self.handle(&inner, PktSrc::Defrag, depth + 1);
-                }
+                // The rebuilt datagram keeps its fragments' VLAN ids and tunnel level, and
+                // is counted with the link header of its first fragment, as in Suricata.
+                let inner = Inner {
+                    kind: re.kind,
+                    level: p.tunnel_level,
+                    vlan: Some((p.vlan, p.vlan_count)),
+                    caplen: Some(re.data.len() as u32),
+                    src: PktSrc::Defrag,
+                };
+                self.handle_inner(re.ip(), p.ts, inner, depth);
             }
             return;
         }
-        if let Some((h, _dir)) = self.flows.lookup_or_create(p, p.ts) {
-            flow_id = self.flows.get(h).map(|f| f.id);
-        }
+        let flow_id = self
+            .flows
+            .lookup_or_create(p, p.ts)
+            .and_then(|(h, _dir)| self.flows.get(h).map(|f| f.id));
         self.log_anomalies(p, &p.events, flow_id, src);
         if let Some(t) = p.tunnel {
-            if depth < MAX_PACKET_DEPTH {
-                if let Some(inner_bytes) = p.data.get(t.offset as usize..) {
-                    // A tunnel's inner packet starts without the outer VLAN ids, as
-                    // Suricata's tunnel pseudo-packets do (a reassembled datagram keeps
-                    // its fragments' ids, above).
-                    let mut inner = Packet::new(&[], p.ts);
-                    self.decoder.decode_inner(
-                        t.kind,
-                        inner_bytes,
-                        p.ts,
-                        p.tunnel_level.saturating_add(1),
-                        &mut inner,
-                        &mut self.dstats,
-                    );
-                    self.handle(&inner, tunnel_src(t.encap, t.kind), depth + 1);
-                }
+            if let Some(bytes) = p.data.get(t.offset as usize..) {
+                // A tunnel's inner packet starts without the outer VLAN ids, as
+                // Suricata's tunnel pseudo-packets do.
+                let inner = Inner {
+                    kind: t.kind,
+                    level: p.tunnel_level.saturating_add(1),
+                    vlan: None,
+                    caplen: None,
+                    src: tunnel_src(t.encap, t.kind),
+                };
+                self.handle_inner(bytes, p.ts, inner, depth);
             }
         }
+    }
+
+    /// Decodes a packet carried by another (a tunnel's payload or a rebuilt datagram)
+    /// and handles it, up to [`MAX_PACKET_DEPTH`] levels below the captured frame.
+    fn handle_inner(&mut self, bytes: &[u8], ts: Timestamp, i: Inner, depth: u8) {
+        if depth >= MAX_PACKET_DEPTH {
+            return;
+        }
+        let mut inner = Packet::new(&[], ts);
+        if let Some((vlan, n)) = i.vlan {
+            inner.vlan = vlan;
+            inner.vlan_count = n;
+        }
+        self.decoder
+            .decode_inner(i.kind, bytes, ts, i.level, &mut inner, &mut self.dstats);
+        if let Some(c) = i.caplen {
+            inner.caplen = c;
+        }
+        self.handle(&inner, i.src, depth + 1);
     }
 
     fn log_anomalies(
         &mut self,
         p: &Packet<'_>,
-        events: &palisade_decode::Events,
+        events: &Events,
         flow_id: Option<u64>,
         src: PktSrc,
     ) {
