@@ -255,9 +255,17 @@ fn setup_log_file(logging: &views::Logging, log_dir: &Path) {
 
 fn decoder_config(
     opts: &EngineOptions,
+    cfg: &Config,
     views: &views::Engine,
 ) -> Result<DecoderConfig, EngineError> {
     let mut dc = DecoderConfig::default();
+    // decoder.max-layers (commented out in the stock file; 16 when absent).
+    match cfg.get_int("decoder.max-layers") {
+        Ok(None) => {}
+        Ok(Some(n)) if (3..=255).contains(&n) => dc.max_layers = n as u8,
+        Ok(Some(n)) => fail!("decoder.max-layers: {n} is out of range (3 to 255)"),
+        Err(e) => fail!("{e}"),
+    }
     let ports = |t: &views::TunnelDecoder, key: &str| -> Result<Option<PortSet>, EngineError> {
         Ok(t.resolve_ports(&views.vars, key)
             .map_err(|e| EngineError(e.to_string()))?
@@ -360,7 +368,7 @@ impl Pipeline {
         views: &views::Engine,
         log_dir: &Path,
     ) -> Result<Pipeline, EngineError> {
-        let dc = decoder_config(opts, views)?;
+        let dc = decoder_config(opts, cfg, views)?;
         let auto_checksum = (dc.checksum == ChecksumMode::Auto).then_some(AutoChecksum {
             seen: 0,
             bad: 0,
