@@ -9,20 +9,30 @@ pub enum Error {
     Malformed,
 }
 
+/// Big-endian u16 at `off`, `None` when the bytes do not hold it.
 #[inline]
-pub(crate) fn be16(b: &[u8], off: usize) -> u16 {
-    match b.get(off..off + 2) {
-        Some(s) => u16::from_be_bytes([s[0], s[1]]),
-        None => 0,
-    }
+pub(crate) fn get_be16(b: &[u8], off: usize) -> Option<u16> {
+    let s = b.get(off..off.checked_add(2)?)?;
+    Some(u16::from_be_bytes([s[0], s[1]]))
 }
 
+/// Big-endian u32 at `off`, `None` when the bytes do not hold it.
+#[inline]
+pub(crate) fn get_be32(b: &[u8], off: usize) -> Option<u32> {
+    let s = b.get(off..off.checked_add(4)?)?;
+    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Big-endian u16 at `off` of a view already checked to hold it (0 otherwise).
+#[inline]
+pub(crate) fn be16(b: &[u8], off: usize) -> u16 {
+    get_be16(b, off).unwrap_or(0)
+}
+
+/// Big-endian u32 at `off` of a view already checked to hold it (0 otherwise).
 #[inline]
 pub(crate) fn be32(b: &[u8], off: usize) -> u32 {
-    match b.get(off..off + 4) {
-        Some(s) => u32::from_be_bytes([s[0], s[1], s[2], s[3]]),
-        None => 0,
-    }
+    get_be32(b, off).unwrap_or(0)
 }
 
 #[inline]

@@ -4,6 +4,8 @@
 
 use std::net::IpAddr;
 
+use crate::wire::{get_be16 as be16, get_be32 as be32};
+
 /// One fragment, as located in its packet's bytes. Offsets are from the start of the
 /// packet's data (so the link-layer prefix before the IP header is kept).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,19 +43,6 @@ const IPPROTO_DSTOPTS: u8 = 60;
 const IPPROTO_MH: u8 = 135;
 const IPPROTO_HIP: u8 = 139;
 const IPPROTO_SHIM6: u8 = 140;
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([
-        *b.get(at)?,
-        *b.get(at + 1)?,
-        *b.get(at + 2)?,
-        *b.get(at + 3)?,
-    ]))
-}
 
 /// Reads the fragment at `ip_off` in `data`. `None` when the bytes do not hold a valid
 /// IPv4/IPv6 fragment (including a complete datagram: offset 0 without more-fragments).
