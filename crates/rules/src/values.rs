@@ -357,6 +357,21 @@ pub fn compile_pcre(p: &Pcre) -> Result<(), String> {
         .map_err(|e| format!("pcre2 compile of \"{}\" failed: {e}", p.pattern))
 }
 
+/// byte_test / byte_jump: at most 23 bytes as a string, 8 as a number (0 = a variable).
+fn check_nbytes(nb: u64, string: bool, verb: &str, v: &str) -> Result<(), String> {
+    if nb != 0 {
+        if string && nb > 23 {
+            return Err(format!("cannot {verb} more than 23 bytes with \"string\""));
+        }
+        if !string && nb > 8 {
+            return Err(format!(
+                "cannot {verb} more than 8 bytes without \"string\": {v}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Parses `fast_pattern` values: none, `only`, `offset,length`.
 pub fn parse_fast_pattern(v: Option<&str>) -> Result<FastPattern, String> {
     let Some(v) = v else {
@@ -450,16 +465,7 @@ pub fn parse_byte_test(v: &str) -> Result<ByteOp, String> {
         opts.push(o.to_string());
         i += 1;
     }
-    if nb != 0 {
-        if string && nb > 23 {
-            return Err("cannot test more than 23 bytes with \"string\"".into());
-        }
-        if !string && nb > 8 {
-            return Err(format!(
-                "cannot test more than 8 bytes without \"string\": {v}"
-            ));
-        }
-    }
+    check_nbytes(nb, string, "test", v)?;
     Ok(ByteOp {
         nbytes: a[0].clone(),
         offset: a[3].clone(),
@@ -511,16 +517,7 @@ pub fn parse_byte_jump(v: &str) -> Result<ByteOp, String> {
         }
         opts.push(o.to_string());
     }
-    if nb != 0 {
-        if string && nb > 23 {
-            return Err("cannot jump more than 23 bytes with \"string\"".into());
-        }
-        if !string && nb > 8 {
-            return Err(format!(
-                "cannot jump more than 8 bytes without \"string\": {v}"
-            ));
-        }
-    }
+    check_nbytes(nb, string, "jump", v)?;
     Ok(ByteOp {
         nbytes: a[0].clone(),
         offset: a[1].clone(),
