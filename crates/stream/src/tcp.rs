@@ -1,0 +1,1 @@
+//! TCP session tracker. (Being written.)
