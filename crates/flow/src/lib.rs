@@ -252,6 +252,10 @@ pub struct FlowConfig {
     /// flows are timed out on packet time while the table holds more than `prealloc`
     /// flows, so that memory follows the live flows of a long capture.
     pub manager_timeouts: bool,
+    /// The TCP session is tracked outside the table (by the stream engine), which keeps
+    /// [`Flow::tcp`] and [`Flow::state`] current with [`FlowTable::set_tcp`]. When off,
+    /// the table's own flags-only tracker ([`tcp`]) does it.
+    pub external_tcp: bool,
     pub timeouts: FlowTimeouts,
 }
 
@@ -265,6 +269,7 @@ impl Default for FlowConfig {
             vlan_use_for_tracking: true,
             midstream: false,
             manager_timeouts: false,
+            external_tcp: false,
             timeouts: FlowTimeouts::default(),
         }
     }
@@ -514,6 +519,9 @@ pub struct FlowRecord {
     /// record's `timestamp`: use this, and for shutdown records the time of the last
     /// packet read (Suricata `--runmode single`; see the crate docs).
     pub ended_at: Option<Timestamp>,
+    /// The table slot the flow occupied (see [`FlowHandle::slot`]): lets the owner of
+    /// per-flow state kept beside the table release it.
+    pub slot: u32,
 }
 
 /// Handle of a live flow in a [`FlowTable`]; stale once the flow ended.
@@ -521,6 +529,16 @@ pub struct FlowRecord {
 pub struct FlowHandle {
     idx: u32,
     gen: u32,
+}
+
+impl FlowHandle {
+    /// The slot index of the flow, stable while it lives and below
+    /// [`FlowTable::slot_count`]. Per-flow state kept beside the table can be indexed
+    /// by it; when a flow ends its [`FlowRecord::slot`] names the slot to release —
+    /// before the slot is given to a new flow's packet (see [`FlowTable::take_ended`]).
+    pub fn slot(self) -> u32 {
+        self.idx
+    }
 }
 
 /// Flow counters, with Suricata's stats names (see [`FlowCounters::for_each`]).
@@ -1006,7 +1024,7 @@ impl FlowTable {
         if f.seen_toserver && f.seen_toclient && f.proto != 6 && f.state == FlowState::New {
             f.state = FlowState::Established;
         }
-        if let (6, Some(seg)) = (f.proto, t.tcp) {
+        if let (6, Some(seg), false) = (f.proto, t.tcp, self.cfg.external_tcp) {
             match f.tcp.as_mut() {
                 Some(s) => s.update(dir, seg),
                 None => match TcpSession::start(seg, midstream) {
@@ -1121,6 +1139,7 @@ impl FlowTable {
             reason,
             emergency,
             ended_at: at,
+            slot: idx,
         });
     }
 
@@ -1223,6 +1242,30 @@ impl FlowTable {
             if self.slots[i].flow.is_some() {
                 self.end_flow(i as u32, EndReason::Shutdown, false, None);
                 self.drain(out);
+            }
+        }
+    }
+
+    /// Number of slots (an upper bound of [`FlowHandle::slot`]).
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Hands out the records of flows ended so far (during lookups) without the
+    /// periodic work of [`FlowTable::expire`]. A lookup that ended a flow may have
+    /// given its slot to the packet's new flow: release per-slot state of ended flows
+    /// with this before touching the new flow's.
+    pub fn take_ended(&mut self, out: &mut impl FnMut(FlowRecord)) {
+        self.drain(out);
+    }
+
+    /// Sets the TCP session summary kept by an external tracker (with
+    /// [`FlowConfig::external_tcp`]), and the flow state it implies.
+    pub fn set_tcp(&mut self, h: FlowHandle, tcp: TcpSession) {
+        if let Some(f) = self.get_mut(h) {
+            f.tcp = Some(tcp);
+            if let Some(fs) = tcp.state.flow_state() {
+                f.state = fs;
             }
         }
     }

@@ -74,7 +74,7 @@ impl TcpState {
 
     /// The flow state this TCP state implies, if it implies one (Suricata updates the
     /// flow state when the session enters these states).
-    pub(crate) fn flow_state(self) -> Option<crate::FlowState> {
+    pub fn flow_state(self) -> Option<crate::FlowState> {
         use crate::FlowState;
         match self {
             TcpState::Established
