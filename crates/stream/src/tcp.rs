@@ -1,1 +1,0 @@
-//! TCP session tracker. (Being written.)
