@@ -1,0 +1,518 @@
+//! Table-driven tests: (rule text, buffer, expected) through the rules crate's parser.
+
+use palisade_rules::{parse_rule, RuleContext};
+
+use super::{BufferProgram, Scratch};
+
+/// Compiles every buffer of the rule and checks that `buffer`'s program (by name) gives
+/// `expect` on `data`. Programs of other buffers are ignored.
+fn try_check(rule_opts: &str, buffer: &str, data: &[u8], expect: bool) -> Result<(), String> {
+    let text = format!("alert tcp any any -> any any ({rule_opts} sid:1;)");
+    let rule = parse_rule(&text, &RuleContext::default())
+        .unwrap_or_else(|e| panic!("rule does not parse: {text}: {e}"));
+    let bm = rule
+        .buffers
+        .iter()
+        .find(|b| b.buffer == buffer)
+        .unwrap_or_else(|| panic!("no buffer {buffer} in {text}"));
+    let prog = BufferProgram::compile(&rule, bm).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let mut s = Scratch::default();
+    s.reset();
+    let got = prog.matches(data, &mut s);
+    if got != expect {
+        return Err(format!(
+            "rule: {rule_opts} data: {:?}: got {got}, expected {expect}",
+            String::from_utf8_lossy(data)
+        ));
+    }
+    Ok(())
+}
+
+fn run_table<'a>(rows: impl Iterator<Item = (&'a str, &'a str, &'a [u8], bool)>) {
+    let mut fails = Vec::new();
+    let mut n = 0;
+    for (o, b, d, e) in rows {
+        n += 1;
+        if let Err(x) = try_check(o, b, d, e) {
+            fails.push(x);
+        }
+    }
+    assert!(
+        fails.is_empty(),
+        "{} of {n} rows failed:\n{}",
+        fails.len(),
+        fails.join("\n")
+    );
+}
+
+/// (options, payload, expected)
+const PAYLOAD: &[(&str, &[u8], bool)] = &[
+    // plain content
+    (r#"content:"abc";"#, b"xxabcxx", true),
+    (r#"content:"abc";"#, b"xxabxcx", false),
+    (r#"content:"ABC"; nocase;"#, b"xxaBcxx", true),
+    (r#"content:"ABC";"#, b"xxaBcxx", false),
+    (r#"content:"|00 01|";"#, b"a\x00\x01", true),
+    // depth / offset
+    (r#"content:"abc"; depth:3;"#, b"abcxx", true),
+    (r#"content:"abc"; depth:4;"#, b"xabc", true),
+    (r#"content:"abc"; depth:3;"#, b"xabc", false),
+    (r#"content:"abc"; offset:1;"#, b"abc", false),
+    (r#"content:"abc"; offset:1;"#, b"xabc", true),
+    (r#"content:"abc"; offset:1; depth:3;"#, b"xabc", true),
+    (r#"content:"abc"; offset:2; depth:3;"#, b"xabc", false),
+    (r#"content:"abc"; depth:3; offset:1;"#, b"xabcd", true),
+    // startswith / endswith
+    (r#"content:"abc"; startswith;"#, b"abcd", true),
+    (r#"content:"abc"; startswith;"#, b"xabc", false),
+    (r#"content:"abc"; endswith;"#, b"xabc", true),
+    (r#"content:"abc"; endswith;"#, b"abcx", false),
+    (r#"content:"abc"; endswith;"#, b"abcxabc", true),
+    (r#"content:"abc"; startswith; endswith;"#, b"abc", true),
+    (r#"content:"abc"; startswith; endswith;"#, b"abcabc", false),
+    // distance / within
+    (r#"content:"ab"; content:"cd"; distance:0;"#, b"abcd", true),
+    (r#"content:"ab"; content:"cd"; distance:1;"#, b"abcd", false),
+    (r#"content:"ab"; content:"cd"; distance:1;"#, b"abxcd", true),
+    (r#"content:"ab"; content:"cd"; within:2;"#, b"abcd", true),
+    (r#"content:"ab"; content:"cd"; within:2;"#, b"abxcd", false),
+    (
+        r#"content:"ab"; content:"cd"; distance:1; within:2;"#,
+        b"abxcd",
+        true,
+    ),
+    (
+        r#"content:"ab"; content:"cd"; distance:1; within:2;"#,
+        b"abxxcd",
+        false,
+    ),
+    (
+        r#"content:"cd"; content:"ab"; distance:-4; within:2;"#,
+        b"abcd",
+        true,
+    ),
+    (
+        r#"content:"cd"; content:"ab"; distance:-3; within:2;"#,
+        b"abcd",
+        false,
+    ),
+    (
+        r#"content:"cd"; content:"ab"; distance:-10;"#,
+        b"abcd",
+        true,
+    ),
+    // backtracking: the first "ab" is followed by x, the second by cd
+    (
+        r#"content:"ab"; content:"cd"; within:2;"#,
+        b"abxxabcd",
+        true,
+    ),
+    (
+        r#"content:"ab"; content:"cd"; distance:0; within:2;"#,
+        b"abxxabcd",
+        true,
+    ),
+    (
+        r#"content:"a"; content:"b"; within:1; content:"c"; within:1;"#,
+        b"ab.abd.abc",
+        true,
+    ),
+    (
+        r#"content:"a"; content:"b"; within:1; content:"c"; within:1;"#,
+        b"ab.abd.abd",
+        false,
+    ),
+    // negation
+    (r#"content:!"abc";"#, b"xxabxx", true),
+    (r#"content:!"abc";"#, b"xxabcx", false),
+    (
+        r#"content:"ab"; content:!"cd"; within:4;"#,
+        b"abxxxxcd",
+        true,
+    ),
+    (r#"content:"ab"; content:!"cd"; within:4;"#, b"abxcd", false),
+    (r#"content:"ab"; content:!"cd"; distance:0;"#, b"abab", true),
+    (r#"content:!"abc"; depth:3;"#, b"xabc", true),
+    (r#"content:!"abc"; depth:4;"#, b"xabc", false),
+    (r#"content:!"abc"; endswith;"#, b"abcx", true),
+    (r#"content:!"abc"; endswith;"#, b"xabc", false),
+    // isdataat
+    (r#"isdataat:3;"#, b"abcd", true),
+    (r#"isdataat:4;"#, b"abcd", false),
+    (r#"isdataat:!4;"#, b"abcd", true),
+    (r#"content:"ab"; isdataat:2,relative;"#, b"abcd", true),
+    (r#"content:"ab"; isdataat:3,relative;"#, b"abcd", false),
+    (r#"content:"ab"; isdataat:!1,relative;"#, b"xxab", true),
+    (r#"content:"ab"; isdataat:!1,relative;"#, b"abab", true),
+    (r#"content:"ab"; isdataat:!1,relative;"#, b"abxab.", false),
+    // pcre
+    (r#"pcre:"/a.c/";"#, b"xxabcx", true),
+    (r#"pcre:"/a.c/";"#, b"xxa\ncx", false),
+    (r#"pcre:"/a.c/s";"#, b"xxa\ncx", true),
+    (r#"pcre:"/ABC/i";"#, b"xabc", true),
+    (r#"pcre:"/^abc/";"#, b"x\nabc", false),
+    (r#"pcre:"/^abc/m";"#, b"x\nabc", true),
+    (r#"pcre:"/a b c/x";"#, b"abc", true),
+    (r#"pcre:"/abc/A";"#, b"xabc", false),
+    (r#"pcre:"/abc/A";"#, b"abcx", true),
+    (r#"pcre:"/abc$/";"#, b"abc\n", true),
+    (r#"pcre:"/abc$/E";"#, b"abc\n", false),
+    (r#"pcre:"/abc$/E";"#, b"xabc", true),
+    (r#"pcre:"/a.*c/G"; content:"c"; within:1;"#, b"abcc", true),
+    (r#"pcre:"/a.*c/"; content:"c"; within:1;"#, b"abcc", false),
+    (r#"pcre:!"/abc/";"#, b"xabx", true),
+    (r#"pcre:!"/abc/";"#, b"xabc", false),
+    (r#"content:"ab"; pcre:"/^cd/R";"#, b"abcd", true),
+    (r#"content:"ab"; pcre:"/^cd/R";"#, b"abxcd", false),
+    (r#"content:"ab"; pcre:"/^cd/R";"#, b"abxabcd", true),
+    (r#"pcre:"/a./"; content:"c"; within:1;"#, b"axxabc", true),
+    // byte_test
+    (r#"byte_test:1,=,0x41,0;"#, b"Ax", true),
+    (r#"byte_test:1,=,0x41,1;"#, b"Ax", false),
+    (r#"byte_test:2,>,0x4100,0;"#, b"AB", true),
+    (r#"byte_test:2,<,0x4200,0,little;"#, b"AB", false),
+    (r#"byte_test:2,=,0x4241,0,little;"#, b"AB", true),
+    (r#"byte_test:1,<,10,0;"#, b"\x05", true),
+    (r#"byte_test:1,<=,5,0;"#, b"\x05", true),
+    (r#"byte_test:1,>=,6,0;"#, b"\x05", false),
+    (r#"byte_test:1,!=,5,0;"#, b"\x05", false),
+    (r#"byte_test:1,!=,5,0;"#, b"\x06", true),
+    (r#"byte_test:1,&,0x04,0;"#, b"\x05", true),
+    (r#"byte_test:1,&,0x02,0;"#, b"\x05", false),
+    (r#"byte_test:1,^,0x05,0;"#, b"\x05", false),
+    (r#"byte_test:3,=,123,0,string,dec;"#, b"123", true),
+    (r#"byte_test:3,=,0x1f,0,string,hex;"#, b"1fz", true),
+    (r#"byte_test:2,=,8,0,string,oct;"#, b"10", true),
+    (r#"byte_test:2,=,1,0,string,dec;"#, b"xx", false),
+    (r#"byte_test:2,=,0x0a,0,bitmask 0x0ff0;"#, b"\x00\xa0", true),
+    (
+        r#"content:"ab"; byte_test:1,=,0x63,0,relative;"#,
+        b"abc",
+        true,
+    ),
+    (
+        r#"content:"ab"; byte_test:1,=,0x63,1,relative;"#,
+        b"abc",
+        false,
+    ),
+    (
+        r#"content:"ab"; byte_test:1,=,0x63,0,relative;"#,
+        b"abxabc",
+        true,
+    ),
+    (r#"byte_test:4,>,1,3;"#, b"abcdef", false),
+    // byte_jump
+    (r#"byte_jump:1,0; content:"x"; within:1;"#, b"\x02abx", true),
+    (
+        r#"byte_jump:1,0; content:"x"; within:1;"#,
+        b"\x02axb",
+        false,
+    ),
+    (
+        r#"byte_jump:1,0,from_beginning; content:"x"; within:1;"#,
+        b"\x02axb",
+        true,
+    ),
+    (
+        r#"byte_jump:1,0,multiplier 2; content:"x"; within:1;"#,
+        b"\x01abx",
+        true,
+    ),
+    (
+        r#"byte_jump:1,0,align; content:"x"; within:1;"#,
+        b"\x01abcdx",
+        true,
+    ),
+    (
+        r#"byte_jump:1,0,align; content:"x"; within:1;"#,
+        b"\x01abcx",
+        false,
+    ),
+    (
+        r#"byte_jump:1,0,post_offset 1; content:"x"; within:1;"#,
+        b"\x01abx",
+        true,
+    ),
+    (
+        r#"byte_jump:1,0,post_offset -1; content:"x"; within:1;"#,
+        b"\x02axb",
+        true,
+    ),
+    (
+        r#"byte_jump:1,0,from_end,post_offset -1; content:"x"; within:1;"#,
+        b"\x00abx",
+        true,
+    ),
+    (r#"byte_jump:1,0; isdataat:!1,relative;"#, b"\x03abc", true),
+    (r#"byte_jump:1,0;"#, b"\x04abc", false),
+    (
+        r#"byte_jump:2,0,string,dec; content:"x"; within:1;"#,
+        b"02abx",
+        true,
+    ),
+    (
+        r#"byte_jump:2,0,little; content:"x"; within:1;"#,
+        b"\x01\x00ax",
+        true,
+    ),
+    // byte_extract
+    (
+        r#"byte_extract:1,0,len; content:"x"; distance:len; within:1;"#,
+        b"\x02abx",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,len; content:"x"; distance:len; within:1;"#,
+        b"\x01abx",
+        false,
+    ),
+    (
+        r#"byte_extract:1,0,off; content:"x"; offset:off;"#,
+        b"\x03xabx",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,off; content:"x"; offset:off;"#,
+        b"\x03xab",
+        false,
+    ),
+    (
+        r#"byte_extract:1,0,dep; content:"ab"; depth:dep;"#,
+        b"\x02ab",
+        false,
+    ),
+    (
+        r#"byte_extract:1,0,dep; content:"ab"; depth:dep;"#,
+        b"\x03ab",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,v; byte_test:1,=,v,1;"#,
+        b"\x07\x07",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,v; byte_test:1,=,v,1;"#,
+        b"\x07\x08",
+        false,
+    ),
+    (
+        r#"byte_extract:1,0,v,multiplier 3; byte_test:1,=,v,1;"#,
+        b"\x02\x06",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,v,align 4; byte_test:1,=,v,1;"#,
+        b"\x05\x08",
+        true,
+    ),
+    (
+        r#"byte_extract:2,0,v,string,hex; byte_test:1,=,v,2;"#,
+        b"1f\x1f",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,n; isdataat:n,relative;"#,
+        b"\x02ab",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,n; isdataat:n,relative;"#,
+        b"\x03ab",
+        false,
+    ),
+    (
+        r#"content:"a"; byte_extract:1,0,v,relative; byte_test:1,=,v,0,relative;"#,
+        b"a\x05\x05",
+        true,
+    ),
+    // byte_math
+    (
+        r#"byte_math:bytes 1, offset 0, oper +, rvalue 2, result r; byte_test:1,=,r,1;"#,
+        b"\x03\x05",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 1, offset 0, oper -, rvalue 2, result r; byte_test:1,=,r,1;"#,
+        b"\x03\x01",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 1, offset 0, oper *, rvalue 2, result r; byte_test:1,=,r,1;"#,
+        b"\x03\x06",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 1, offset 0, oper /, rvalue 2, result r; byte_test:1,=,r,1;"#,
+        b"\x07\x03",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 1, offset 0, oper <<, rvalue 1, result r; byte_test:1,=,r,1;"#,
+        b"\x03\x06",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 1, offset 0, oper >>, rvalue 1, result r; byte_test:1,=,r,1;"#,
+        b"\x06\x03",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,a; byte_math:bytes 1, offset 1, oper +, rvalue a, result r; byte_test:1,=,r,2;"#,
+        b"\x02\x03\x05",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 2, offset 0, oper +, rvalue 0, result r, endian little; byte_test:1,=,r,2;"#,
+        b"\x05\x00\x05",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 2, offset 0, oper +, rvalue 0, result r, string dec; byte_test:1,=,r,2;"#,
+        b"12\x0c",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 2, offset 0, oper +, rvalue 0, result r, bitmask 0xff00; byte_test:1,=,r,2;"#,
+        b"\x05\x00\x05",
+        true,
+    ),
+];
+
+#[test]
+fn payload_table() {
+    run_table(PAYLOAD.iter().map(|(o, d, e)| (*o, "payload", *d, *e)));
+}
+
+/// Transforms on sticky buffers.
+const STICKY: &[(&str, &str, &[u8], bool)] = &[
+    (
+        r#"http.uri; to_lowercase; content:"/abc";"#,
+        "http.uri",
+        b"/ABC",
+        true,
+    ),
+    (
+        r#"http.uri; to_uppercase; content:"/ABC";"#,
+        "http.uri",
+        b"/abc",
+        true,
+    ),
+    (
+        r#"http.uri; strip_whitespace; content:"/ab";"#,
+        "http.uri",
+        b"/a b",
+        true,
+    ),
+    (
+        r#"http.uri; compress_whitespace; content:"a b";"#,
+        "http.uri",
+        b"a \t b",
+        true,
+    ),
+    (
+        r#"http.uri; compress_whitespace; content:"a|09|";"#,
+        "http.uri",
+        b"a\t\t b",
+        true,
+    ),
+    (
+        r#"http.uri; url_decode; content:"/a b/c";"#,
+        "http.uri",
+        b"/a%20b%2fc",
+        true,
+    ),
+    (
+        r#"http.uri; url_decode; content:"a b";"#,
+        "http.uri",
+        b"a+b",
+        true,
+    ),
+    (
+        r#"http.uri; url_decode; content:"%zz";"#,
+        "http.uri",
+        b"%zz",
+        true,
+    ),
+    (
+        r#"dns.query; dotprefix; content:".example.com"; endswith;"#,
+        "dns.query",
+        b"www.example.com",
+        true,
+    ),
+    (
+        r#"dns.query; dotprefix; content:".example.com"; endswith;"#,
+        "dns.query",
+        b"wwwexample.com",
+        false,
+    ),
+    (
+        r#"http.uri; to_md5; content:"|90 01 50 98 3c d2 4f b0 d6 96 3f 7d 28 e1 7f 72|";"#,
+        "http.uri",
+        b"abc",
+        true,
+    ),
+    (
+        r#"http.uri; to_sha1; content:"|a9 99 3e 36 47 06 81 6a ba 3e 25 71 78 50 c2 6c 9c d0 d8 9d|";"#,
+        "http.uri",
+        b"abc",
+        true,
+    ),
+    (
+        r#"http.uri; to_sha256; content:"|ba 78 16 bf 8f 01 cf ea 41 41 40 de 5d ae 22 23 b0 03 61 a3 96 17 7a 9c b4 10 ff 61 f2 00 15 ad|";"#,
+        "http.uri",
+        b"abc",
+        true,
+    ),
+    (
+        r#"http.uri; xor:"0102"; content:"abc";"#,
+        "http.uri",
+        b"\x60\x60\x62",
+        true,
+    ),
+    (
+        r#"http.uri; pcrexform:"id=([a-z]+)"; content:"abc"; startswith; endswith;"#,
+        "http.uri",
+        b"/x?id=abc&y",
+        true,
+    ),
+    (
+        r#"http.header; header_lowercase; content:"host: A";"#,
+        "http.header",
+        b"HOST: A\r\n",
+        true,
+    ),
+    (
+        r#"http.header; strip_pseudo_headers; content:"a: b"; startswith;"#,
+        "http.header",
+        b":path: /\r\na: b\r\n",
+        true,
+    ),
+    (
+        r#"http.uri; to_lowercase; strip_whitespace; content:"ab";"#,
+        "http.uri",
+        b"A B",
+        true,
+    ),
+    (r#"http.uri; bsize:3;"#, "http.uri", b"abc", true),
+    (r#"http.uri; bsize:3;"#, "http.uri", b"abcd", false),
+    (r#"http.uri; bsize:>3;"#, "http.uri", b"abcd", true),
+    (r#"http.uri; bsize:2<>5;"#, "http.uri", b"abcde", false),
+    (
+        r#"urilen:3; http.uri; content:"a";"#,
+        "http.uri",
+        b"abc",
+        true,
+    ),
+    (
+        r#"urilen:>3; http.uri; content:"a";"#,
+        "http.uri",
+        b"abc",
+        false,
+    ),
+];
+
+#[test]
+fn sticky_table() {
+    run_table(STICKY.iter().map(|(o, b, d, e)| (*o, *b, *d, *e)));
+}
