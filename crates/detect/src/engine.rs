@@ -1,0 +1,554 @@
+//! The compiled rule set: rules in Suricata's order, signature groups per IP protocol
+//! and port, and one multi-pattern prefilter per group.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use palisade_rules::{Action, Classification, Rule, RuleContext, ThresholdEntry, ThresholdType};
+
+use crate::addr::IpSet;
+use crate::compile::{
+    compile_rule, CompiledRule, Ctx, Names, RuleKind, Skip, ThresholdKind, ThresholdSpec, TrackBy,
+};
+use crate::registry::{BufferId, BufferRegistry};
+
+/// Detection settings (suricata.yaml `detect`, `action-order`, `packet-alert-max`,
+/// threshold-file, classification).
+#[derive(Clone, Debug)]
+pub struct DetectConfig {
+    /// Most alerts kept per packet (`packet-alert-max`, Suricata's default 15).
+    pub packet_alert_max: usize,
+    /// `action-order`: default pass, drop, reject, alert.
+    pub action_order: [Action; 4],
+    /// Entries of the threshold file (`threshold-file`).
+    pub thresholds: Vec<ThresholdEntry>,
+    /// classification.config, for the alert category.
+    pub classification: HashMap<String, Classification>,
+    /// Variables for `ip` values of suppress entries.
+    pub rule_context: RuleContext,
+    /// Most threshold counters kept for host / pair / rule tracking.
+    pub max_threshold_entries: usize,
+    /// Most hosts / host pairs holding xbits or hostbits.
+    pub max_xbits_hosts: usize,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        DetectConfig {
+            packet_alert_max: 15,
+            action_order: [Action::Pass, Action::Drop, Action::Reject, Action::Alert],
+            thresholds: Vec::new(),
+            classification: HashMap::new(),
+            rule_context: RuleContext::default(),
+            max_threshold_entries: 65536,
+            max_xbits_hosts: 65536,
+        }
+    }
+}
+
+/// A warning of the build (rule skipped, threshold entry ignored, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildWarning {
+    pub sid: u32,
+    pub gid: u32,
+    /// Short reason (a grouping key).
+    pub reason: String,
+    pub detail: String,
+    pub file: String,
+    pub line: usize,
+}
+
+/// Suppression of a rule's alerts from threshold.config.
+#[derive(Clone, Debug)]
+pub(crate) enum Suppress {
+    All,
+    Src(IpSet),
+    Dst(IpSet),
+    Either(IpSet),
+}
+
+/// Multi-pattern prefilter over one set of rules.
+#[derive(Debug, Default)]
+pub(crate) struct Prefilter {
+    ac: Option<AhoCorasick>,
+    /// Case-sensitive patterns are found case-insensitively and verified here.
+    verify: Vec<Option<Box<[u8]>>>,
+    /// Rules of pattern `i`: `rules[start[i]..start[i+1]]`.
+    start: Vec<u32>,
+    rules: Vec<u32>,
+    /// Rules without a usable fast pattern: always inspected.
+    pub always: Vec<u32>,
+}
+
+impl Prefilter {
+    fn build(nums: &[u32], rules: &[CompiledRule]) -> Prefilter {
+        let mut pat_ids: HashMap<(&[u8], bool), usize> = HashMap::new();
+        let mut pats: Vec<(&[u8], bool)> = Vec::new();
+        let mut per_pat: Vec<Vec<u32>> = Vec::new();
+        let mut always = Vec::new();
+        for &n in nums {
+            let r = &rules[n as usize];
+            match &r.fast_pattern {
+                Some(fp) if fp.buffer == BufferId::PAYLOAD && r.payload.is_some() => {
+                    let key = (fp.bytes.as_slice(), fp.nocase);
+                    let id = *pat_ids.entry(key).or_insert_with(|| {
+                        pats.push(key);
+                        per_pat.push(Vec::new());
+                        pats.len() - 1
+                    });
+                    per_pat[id].push(n);
+                }
+                _ => always.push(n),
+            }
+        }
+        let ac = if pats.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(pats.iter().map(|(p, _)| *p))
+                .ok()
+        };
+        if ac.is_none() {
+            // No automaton: every rule is inspected.
+            always.extend(per_pat.iter().flatten().copied());
+            always.sort_unstable();
+            return Prefilter {
+                always,
+                ..Prefilter::default()
+            };
+        }
+        let verify = pats
+            .iter()
+            .map(|(p, nocase)| {
+                (!nocase && p.iter().any(|b| b.is_ascii_alphabetic())).then(|| Box::from(*p))
+            })
+            .collect();
+        let mut start = Vec::with_capacity(per_pat.len() + 1);
+        let mut flat = Vec::new();
+        for v in &per_pat {
+            start.push(flat.len() as u32);
+            flat.extend_from_slice(v);
+        }
+        start.push(flat.len() as u32);
+        Prefilter {
+            ac,
+            verify,
+            start,
+            rules: flat,
+            always,
+        }
+    }
+
+    pub(crate) fn patterns(&self) -> usize {
+        self.verify.len()
+    }
+
+    /// Adds to `out` the rules whose fast pattern occurs in `buf`. `seen` holds one
+    /// stamp per pattern (grown once to the largest prefilter), `stamp` is this scan's.
+    pub(crate) fn scan(&self, buf: &[u8], seen: &mut Vec<u32>, stamp: u32, out: &mut Vec<u32>) {
+        let Some(ac) = &self.ac else { return };
+        if buf.is_empty() {
+            return;
+        }
+        if seen.len() < self.verify.len() {
+            seen.resize(self.verify.len(), 0);
+        }
+        for m in ac.find_overlapping_iter(buf) {
+            let id = m.pattern().as_usize();
+            if seen[id] == stamp {
+                continue;
+            }
+            if let Some(exact) = &self.verify[id] {
+                if buf.get(m.start()..m.end()) != Some(&exact[..]) {
+                    continue;
+                }
+            }
+            seen[id] = stamp;
+            let (s, e) = (self.start[id] as usize, self.start[id + 1] as usize);
+            out.extend_from_slice(&self.rules[s..e]);
+        }
+    }
+}
+
+/// Rules grouped by one port of the packet.
+#[derive(Debug)]
+pub(crate) struct PortTable {
+    /// Prefilter index for each port.
+    idx: Vec<u32>,
+    pfs: Vec<Prefilter>,
+}
+
+impl PortTable {
+    pub(crate) fn get(&self, port: u16) -> &Prefilter {
+        &self.pfs[self.idx[port as usize] as usize]
+    }
+}
+
+/// The signature group of one IP protocol.
+#[derive(Debug, Default)]
+pub(crate) struct ProtoGroup {
+    /// Rules whose ports do not restrict them.
+    pub any: Prefilter,
+    /// Rules restricted by destination port (looked up with the packet's dp).
+    pub by_dp: Option<PortTable>,
+    /// Rules restricted by source port only (looked up with the packet's sp).
+    pub by_sp: Option<PortTable>,
+}
+
+fn build_port_table(members: &[(u32, Vec<(u16, u16)>)], rules: &[CompiledRule]) -> PortTable {
+    // Segment boundaries.
+    let mut cuts: Vec<u32> = vec![0, 65536];
+    for (_, ranges) in members {
+        for &(a, b) in ranges {
+            cuts.push(u32::from(a));
+            cuts.push(u32::from(b) + 1);
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let nseg = cuts.len() - 1;
+    let mut segs: Vec<Vec<u32>> = vec![Vec::new(); nseg];
+    for (num, ranges) in members {
+        for &(a, b) in ranges {
+            let s = cuts.partition_point(|&c| c <= u32::from(a)) - 1;
+            let e = cuts.partition_point(|&c| c <= u32::from(b)) - 1;
+            for seg in &mut segs[s..=e] {
+                if seg.last() != Some(num) {
+                    seg.push(*num);
+                }
+            }
+        }
+    }
+    let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
+    let mut pfs = Vec::new();
+    let mut idx = vec![0u32; 65536];
+    for (i, mut set) in segs.into_iter().enumerate() {
+        set.sort_unstable();
+        set.dedup();
+        let id = match ids.get(&set) {
+            Some(id) => *id,
+            None => {
+                let id = pfs.len() as u32;
+                pfs.push(Prefilter::build(&set, rules));
+                ids.insert(set, id);
+                id
+            }
+        };
+        for p in cuts[i]..cuts[i + 1] {
+            idx[p as usize] = id;
+        }
+    }
+    PortTable { idx, pfs }
+}
+
+fn build_group(nums: &[u32], rules: &[CompiledRule], with_ports: bool) -> ProtoGroup {
+    let mut any = Vec::new();
+    let mut dp = Vec::new();
+    let mut sp = Vec::new();
+    for &n in nums {
+        let r = &rules[n as usize];
+        if !with_ports || r.bidir {
+            any.push(n);
+        } else if !r.dp.is_any() {
+            dp.push((n, r.dp.ranges().collect()));
+        } else if !r.sp.is_any() {
+            sp.push((n, r.sp.ranges().collect()));
+        } else {
+            any.push(n);
+        }
+    }
+    ProtoGroup {
+        any: Prefilter::build(&any, rules),
+        by_dp: (!dp.is_empty()).then(|| build_port_table(&dp, rules)),
+        by_sp: (!sp.is_empty()).then(|| build_port_table(&sp, rules)),
+    }
+}
+
+/// Protocols with a group of their own; other IP protocols share the `other` group.
+const GROUP_PROTOS: [u8; 5] = [1, 6, 17, 58, 132];
+
+/// The compiled rule set, shared by all detection threads.
+#[derive(Debug)]
+pub struct DetectEngine {
+    /// Rules in Suricata's internal order: the position is the internal id (`num`).
+    pub rules: Vec<CompiledRule>,
+    pub(crate) groups: Vec<ProtoGroup>,
+    pub(crate) other: ProtoGroup,
+    /// Rules for packets without an IP layer (`pkthdr`).
+    pub(crate) nonip: Vec<u32>,
+    pub(crate) iponly: Vec<u32>,
+    /// App-layer rules by app protocol name (`""` for rules without one).
+    pub(crate) app_rules: HashMap<String, Vec<u32>>,
+    pub(crate) suppress: HashMap<u32, Vec<Suppress>>,
+    pub registry: BufferRegistry,
+    pub(crate) cfg: DetectConfig,
+    pub(crate) flowbit_names: HashMap<String, u32>,
+    pub(crate) max_patterns: usize,
+}
+
+/// Rank of an action in `action-order`.
+fn action_rank(order: &[Action; 4], a: Action) -> usize {
+    let a = match a {
+        Action::RejectSrc | Action::RejectDst | Action::RejectBoth => Action::Reject,
+        other => other,
+    };
+    order.iter().position(|x| *x == a).unwrap_or(4)
+}
+
+fn track_of(t: palisade_rules::Track) -> TrackBy {
+    match t {
+        palisade_rules::Track::BySrc => TrackBy::Src,
+        palisade_rules::Track::ByDst => TrackBy::Dst,
+        palisade_rules::Track::ByRule => TrackBy::Rule,
+        palisade_rules::Track::ByBoth => TrackBy::Both,
+        palisade_rules::Track::ByFlow => TrackBy::Flow,
+        palisade_rules::Track::ByEither => TrackBy::Src,
+    }
+}
+
+impl DetectEngine {
+    /// Compiles `rules`. Rules that cannot be compiled are left out with a warning.
+    pub fn build(rules: &[Rule], cfg: &DetectConfig) -> (DetectEngine, Vec<BuildWarning>) {
+        let mut warnings = Vec::new();
+        let mut names = Names::default();
+        let mut registry = BufferRegistry::default();
+        let mut strings = HashMap::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        {
+            let mut cx = Ctx {
+                names: &mut names,
+                registry: &mut registry,
+                classification: &cfg.classification,
+                strings: &mut strings,
+            };
+            for (i, r) in rules.iter().enumerate() {
+                match compile_rule(r, i, &mut cx) {
+                    Ok(c) => compiled.push(c),
+                    Err(Skip { reason, detail }) => warnings.push(BuildWarning {
+                        sid: r.sid,
+                        gid: r.gid,
+                        reason,
+                        detail,
+                        file: r.file.clone(),
+                        line: r.line,
+                    }),
+                }
+            }
+        }
+        // threshold.config: thresholds replace the rule's own; suppressions.
+        let mut suppress_by_key: Vec<((u32, u32), Suppress)> = Vec::new();
+        let mut th_by_key: HashMap<(u32, u32), ThresholdSpec> = HashMap::new();
+        for e in &cfg.thresholds {
+            match e {
+                ThresholdEntry::Threshold {
+                    gid,
+                    sid,
+                    kind,
+                    track,
+                    count,
+                    seconds,
+                } => {
+                    let kind = match kind {
+                        ThresholdType::Limit => ThresholdKind::Limit,
+                        ThresholdType::Threshold => ThresholdKind::Threshold,
+                        ThresholdType::Both => ThresholdKind::Both,
+                        ThresholdType::Backoff => ThresholdKind::Backoff,
+                    };
+                    th_by_key.insert(
+                        (*gid, *sid),
+                        ThresholdSpec {
+                            kind,
+                            track: track_of(*track),
+                            count: *count,
+                            seconds: *seconds,
+                        },
+                    );
+                }
+                ThresholdEntry::Suppress { gid, sid, track } => {
+                    let s = match track {
+                        None => Suppress::All,
+                        Some((t, ip)) => {
+                            let set = match palisade_rules::header::parse_address(
+                                ip,
+                                &cfg.rule_context,
+                            ) {
+                                Ok(e) => IpSet::from_expr(&e),
+                                Err(err) => {
+                                    warnings.push(BuildWarning {
+                                        sid: *sid,
+                                        gid: *gid,
+                                        reason: "threshold.config suppress ip".into(),
+                                        detail: err,
+                                        file: String::new(),
+                                        line: 0,
+                                    });
+                                    continue;
+                                }
+                            };
+                            match t {
+                                palisade_rules::Track::BySrc => Suppress::Src(set),
+                                palisade_rules::Track::ByDst => Suppress::Dst(set),
+                                _ => Suppress::Either(set),
+                            }
+                        }
+                    };
+                    suppress_by_key.push(((*gid, *sid), s));
+                }
+                ThresholdEntry::RateFilter { gid, sid, .. } => warnings.push(BuildWarning {
+                    sid: *sid,
+                    gid: *gid,
+                    reason: "rate_filter not supported".into(),
+                    detail: "threshold.config rate_filter entries are ignored".into(),
+                    file: String::new(),
+                    line: 0,
+                }),
+            }
+        }
+        for r in &mut compiled {
+            let spec = th_by_key
+                .get(&(r.gid, r.sid))
+                .or_else(|| th_by_key.get(&(r.gid, 0)))
+                .or_else(|| th_by_key.get(&(0, 0)));
+            if let Some(s) = spec {
+                r.threshold = Some(*s);
+            }
+        }
+        // Suricata's order: action, flowbits, flowint, xbits, priority; then load order.
+        let order = cfg.action_order;
+        compiled.sort_by_key(|r| {
+            (
+                action_rank(&order, r.action),
+                std::cmp::Reverse(r.rank_bits),
+                std::cmp::Reverse(r.rank_int),
+                std::cmp::Reverse(r.rank_x),
+                r.priority,
+                r.input_index,
+            )
+        });
+        let mut suppress: HashMap<u32, Vec<Suppress>> = HashMap::new();
+        for (num, r) in compiled.iter().enumerate() {
+            for ((g, s), sup) in &suppress_by_key {
+                if *g == r.gid && (*s == r.sid || *s == 0) {
+                    suppress.entry(num as u32).or_default().push(sup.clone());
+                }
+            }
+        }
+        // Groups.
+        let mut per_proto: Vec<Vec<u32>> = vec![Vec::new(); GROUP_PROTOS.len()];
+        let mut other = Vec::new();
+        let mut nonip = Vec::new();
+        let mut iponly = Vec::new();
+        let mut app_rules: HashMap<String, Vec<u32>> = HashMap::new();
+        for (num, r) in compiled.iter().enumerate() {
+            let num = num as u32;
+            match r.kind {
+                RuleKind::AppLayer => {
+                    app_rules
+                        .entry(r.app_proto.clone().unwrap_or_default())
+                        .or_default()
+                        .push(num);
+                    continue;
+                }
+                RuleKind::IpOnly => {
+                    iponly.push(num);
+                    continue;
+                }
+                _ => {}
+            }
+            for (i, p) in GROUP_PROTOS.iter().enumerate() {
+                if r.has_proto(*p) {
+                    per_proto[i].push(num);
+                }
+            }
+            // Any protocol outside the dedicated groups.
+            if (0..=255u8).any(|p| !GROUP_PROTOS.contains(&p) && r.has_proto(p)) {
+                other.push(num);
+            }
+            if r.pkthdr {
+                nonip.push(num);
+            }
+        }
+        let groups: Vec<ProtoGroup> = GROUP_PROTOS
+            .iter()
+            .zip(&per_proto)
+            .map(|(p, nums)| build_group(nums, &compiled, matches!(p, 6 | 17 | 132)))
+            .collect();
+        let other = build_group(&other, &compiled, false);
+        let mut max_patterns = 0;
+        for g in groups.iter().chain(std::iter::once(&other)) {
+            max_patterns = max_patterns.max(g.any.patterns());
+            for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
+                for pf in &t.pfs {
+                    max_patterns = max_patterns.max(pf.patterns());
+                }
+            }
+        }
+        let engine = DetectEngine {
+            rules: compiled,
+            groups,
+            other,
+            nonip,
+            iponly,
+            app_rules,
+            suppress,
+            registry,
+            cfg: cfg.clone(),
+            flowbit_names: names.flowbits,
+            max_patterns,
+        };
+        (engine, warnings)
+    }
+
+    /// The group of IP protocol `proto`.
+    pub(crate) fn group(&self, proto: u8) -> &ProtoGroup {
+        match GROUP_PROTOS.iter().position(|p| *p == proto) {
+            Some(i) => &self.groups[i],
+            None => &self.other,
+        }
+    }
+
+    pub fn config(&self) -> &DetectConfig {
+        &self.cfg
+    }
+
+    /// Number of compiled rules of each kind.
+    pub fn kind_counts(&self) -> Vec<(RuleKind, usize)> {
+        let mut m: HashMap<RuleKind, usize> = HashMap::new();
+        for r in &self.rules {
+            *m.entry(r.kind).or_default() += 1;
+        }
+        let mut v: Vec<_> = m.into_iter().collect();
+        v.sort();
+        v
+    }
+
+    /// Figures of the groups: (prefilters, patterns, always-inspected rule slots).
+    pub fn group_stats(&self) -> (usize, usize, usize) {
+        let (mut pfs, mut pats, mut always) = (0, 0, 0);
+        for g in self.groups.iter().chain(std::iter::once(&self.other)) {
+            let mut add = |pf: &Prefilter| {
+                pfs += 1;
+                pats += pf.patterns();
+                always += pf.always.len();
+            };
+            add(&g.any);
+            for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
+                t.pfs.iter().for_each(&mut add);
+            }
+        }
+        (pfs, pats, always)
+    }
+
+    /// The id of a flowbit name, for tests and state inspection.
+    pub fn flowbit_id(&self, name: &str) -> Option<u32> {
+        self.flowbit_names.get(name).copied()
+    }
+
+    /// Wraps the engine for sharing between detection threads.
+    pub fn shared(self) -> Arc<DetectEngine> {
+        Arc::new(self)
+    }
+}
