@@ -5,7 +5,8 @@
 //! - [`eve`]: record writers (`flow`, `netflow`, `anomaly`, packet header) with
 //!   Suricata's field names and order.
 //! - [`stats`]: the `stats` record, nesting dotted counter names.
-//! - [`EveWriter`]: the buffered `eve.json` file; [`FastLog`]: `fast.log` (placeholder).
+//! - [`alert`]: the EVE `alert` record ([`write_alert`]) and Suricata's protocol names.
+//! - [`EveWriter`]: the buffered `eve.json` file; [`FastLog`]: `fast.log` lines.
 //!
 //! Usage per record: build it into a per-thread `JsonBuf` with one of the writers, then
 //! hand the buffer to [`EveWriter::write`], which adds `host` / `pcap_filename` when
@@ -24,6 +25,7 @@
 //! when TZ is UTC).
 #![forbid(unsafe_code)]
 
+pub mod alert;
 pub mod eve;
 pub mod file;
 pub mod json;
@@ -31,11 +33,15 @@ pub mod stats;
 pub mod statslog;
 pub mod time;
 
+pub use alert::{
+    suricata_proto_name, write_alert, write_alert_with, AlertAction, AlertInfo, AlertOptions,
+    AlertPacket, AlertTarget, FlowSnapshot, TunnelInfo,
+};
 pub use eve::{
     proto_name, write_anomaly, write_anomaly_applayer, write_flow, write_netflow,
     write_packet_header, AnomalyKind, PacketHeader, PktSrc,
 };
-pub use file::{EveWriter, FastAlert, FastLog, DEFAULT_EVE_FILENAME, DEFAULT_FAST_FILENAME};
+pub use file::{fast_log_line, EveWriter, FastLog, DEFAULT_EVE_FILENAME, DEFAULT_FAST_FILENAME};
 pub use json::JsonBuf;
 pub use stats::{write_stats, StatValue, StatsTree};
 pub use time::{format_timestamp, write_timestamp};
