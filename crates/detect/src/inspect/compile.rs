@@ -46,8 +46,13 @@ impl ContentItem {
             || self.offset.is_some())
     }
 
+    /// Suricata 7.0 adds the start offset to the window end when depth, offset or
+    /// distance comes from a variable (checked against Suricata 7.0.10: with
+    /// `distance:var; within:N` the window ends at prev + var + N + start).
     pub fn uses_vars(&self) -> bool {
-        matches!(self.depth, Some(Val::Var(_))) || matches!(self.offset, Some(Val::Var(_)))
+        matches!(self.depth, Some(Val::Var(_)))
+            || matches!(self.offset, Some(Val::Var(_)))
+            || matches!(self.distance, Some(Val::Var(_)))
     }
 }
 

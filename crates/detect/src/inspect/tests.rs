@@ -134,8 +134,26 @@ const PAYLOAD: &[(&str, &[u8], bool)] = &[
     (r#"content:"ab"; content:!"cd"; distance:0;"#, b"abab", true),
     (r#"content:!"abc"; depth:3;"#, b"xabc", true),
     (r#"content:!"abc"; depth:4;"#, b"xabc", false),
-    (r#"content:!"abc"; endswith;"#, b"abcx", true),
-    (r#"content:!"abc"; endswith;"#, b"xabc", false),
+    // Suricata compares the window length with the absolute end of the match (with
+    // depth, so the rule is not prefiltered on the negated pattern).
+    (r#"content:!"abc"; endswith; depth:10;"#, b"abcx", true),
+    (r#"content:!"abc"; endswith; offset:1;"#, b"xabcx", false),
+    (r#"content:!"abc"; endswith; offset:1;"#, b"abcx", true),
+    (
+        r#"content:"q"; content:!"abc"; endswith; distance:0;"#,
+        b"qabc",
+        true,
+    ),
+    (
+        r#"content:"q"; content:!"abc"; endswith; distance:0;"#,
+        b"qabcx",
+        false,
+    ),
+    (
+        r#"content:"q"; content:!"abc"; endswith; within:10;"#,
+        b"qxabcd",
+        false,
+    ),
     // isdataat
     (r#"isdataat:3;"#, b"abcd", true),
     (r#"isdataat:4;"#, b"abcd", false),
@@ -261,9 +279,36 @@ const PAYLOAD: &[(&str, &[u8], bool)] = &[
         b"\x02abx",
         true,
     ),
+    // Suricata 7.0 moves the window end by the start offset when distance is a variable:
+    // window [1 + len, 1 + len + 1 + 1 + len).
     (
         r#"byte_extract:1,0,len; content:"x"; distance:len; within:1;"#,
         b"\x01abx",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,len; content:"x"; distance:len; within:1;"#,
+        b"\x01xab",
+        false,
+    ),
+    (
+        r#"byte_extract:1,0,len; content:"x"; distance:len; within:1;"#,
+        b"\x02abcdex",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,len; content:"x"; distance:len; within:1;"#,
+        b"\x02abcdefx",
+        false,
+    ),
+    (
+        r#"byte_extract:1,0,len; content:"x"; within:len;"#,
+        b"\x03abx",
+        true,
+    ),
+    (
+        r#"byte_extract:1,0,len; content:"x"; within:len;"#,
+        b"\x02abx",
         false,
     ),
     (
@@ -375,6 +420,91 @@ const PAYLOAD: &[(&str, &[u8], bool)] = &[
     (
         r#"byte_math:bytes 2, offset 0, oper +, rvalue 0, result r, bitmask 0xff00; byte_test:1,=,r,2;"#,
         b"\x05\x00\x05",
+        true,
+    ),
+    // ---- more rows checked against Suricata 7.0.10 (tiny pcaps, `suricata -r`) ----
+    // a relative byte_test retries the content before it
+    (
+        r#"content:"a"; byte_test:1,=,0x42,0,relative;"#,
+        b"aXaB",
+        true,
+    ),
+    // distance + within below 0: the window end wraps and is clamped to the buffer
+    (
+        r#"content:"cd"; content:"ab"; distance:-10; within:2;"#,
+        b"cdxxxxab",
+        true,
+    ),
+    (
+        r#"content:"cd"; content:"ab"; distance:-10; within:3;"#,
+        b"xxxxxxxxxxxxcdab",
+        false,
+    ),
+    // a negated relative content that is found retries the content before it
+    (
+        r#"content:"ab"; content:!"cd"; within:4;"#,
+        b"abcd abxxxx",
+        true,
+    ),
+    (r#"content:"ab"; isdataat:!1,relative;"#, b"abxab", true),
+    // a jump before the buffer start goes to the start
+    (
+        r#"byte_jump:1,1,from_beginning,post_offset -5; content:"x"; within:1;"#,
+        b"x\x01",
+        true,
+    ),
+    // byte_test values are read like strtoull base 0 (010 is octal)
+    (r#"byte_test:2,=,010,0,string,dec;"#, b"08", true),
+    (r#"byte_test:2,=,010,0,string,dec;"#, b"10", false),
+    (r#"byte_test:2,=,2,0,string,dec;"#, b"2x", true),
+    (r#"byte_test:2,=,2,0,string,dec;"#, b" 2", true),
+    (r#"byte_test:3,=,2,0,string,hex;"#, b"0x2", true),
+    // a string byte_jump jumps from the end of the digits read
+    (
+        r#"byte_jump:2,0,string,dec; content:"x"; within:1;"#,
+        b"2 abx",
+        false,
+    ),
+    (
+        r#"byte_jump:2,0,string,dec; content:"x"; within:1;"#,
+        b"2 ax",
+        true,
+    ),
+    (
+        r#"byte_jump:1,0; content:"x"; within:1;"#,
+        b"\x03abcx",
+        true,
+    ),
+    (
+        r#"byte_math:bytes 1, offset 0, oper /, rvalue 0, result r; byte_test:1,=,0,1;"#,
+        b"\x05\x00",
+        false,
+    ),
+    (
+        r#"byte_math:bytes 1, offset 0, oper +, rvalue 1, result r; content:"x"; distance:r; within:1;"#,
+        b"\x01abx",
+        true,
+    ),
+    (
+        r#"content:"a"; byte_math:bytes 1, offset 0, oper +, rvalue 0, result r, relative; content:"x"; within:1;"#,
+        b"a\x01x",
+        true,
+    ),
+    (r#"content:"ab"; content:"cd"; distance:-1;"#, b"abcd", true),
+    (r#"pcre:"/a.c/"; pcre:"/^d/R";"#, b"abcxabcd", true),
+    (r#"pcre:!"/a.c/"; content:"x";"#, b"abx", true),
+    (r#"content:"x"; pcre:!"/^a/R";"#, b"xaxb", true),
+    (
+        r#"content:"x"; pcre:!"/^a/R"; content:"q"; within:1;"#,
+        b"xbqxa",
+        false,
+    ),
+    (r#"isdataat:0;"#, b"a", true),
+    (r#"content:"ab"; isdataat:0,relative;"#, b"ab", true),
+    (r#"content:"ab"; isdataat:!0,relative;"#, b"ab", false),
+    (
+        r#"byte_extract:1,0,n; isdataat:!n,relative;"#,
+        b"\x03ab",
         true,
     ),
 ];
@@ -515,4 +645,24 @@ const STICKY: &[(&str, &str, &[u8], bool)] = &[
 #[test]
 fn sticky_table() {
     run_table(STICKY.iter().map(|(o, b, d, e)| (*o, *b, *d, *e)));
+}
+
+/// `detect.inspection-recursion-limit` (3000): checked against Suricata 7.0.10, the
+/// 2998th retry of "a" still matches, the 2999th is past the limit.
+#[test]
+fn recursion_limit_boundary() {
+    for (pre, n, expect) in [
+        (r#"content:"a"; content:"b"; within:1;"#, 2998, true),
+        (r#"content:"a"; content:"b"; within:1;"#, 2999, false),
+        (r#"pcre:"/a/"; content:"b"; within:1;"#, 2998, true),
+        (r#"pcre:"/a/"; content:"b"; within:1;"#, 2999, false),
+        // distance only: no retry needed, no limit reached
+        (r#"content:"a"; content:"b"; distance:0;"#, 5000, true),
+    ] {
+        let mut data = vec![b'a'; n];
+        data.push(b'b');
+        if let Err(e) = try_check(pre, "payload", &data, expect) {
+            panic!("{e}");
+        }
+    }
 }
