@@ -131,7 +131,8 @@ pub struct AlertOptions {
     pub payload: bool,
     /// `payload-printable: yes`.
     pub payload_printable: bool,
-    /// `payload-buffer-size` (default 4 KiB): limit of the stream data logged.
+    /// `payload-buffer-size` (default 4 KiB): stream data logged is cut at one byte less
+    /// (as Suricata's buffer keeps a byte free).
     pub payload_buffer_size: u32,
     /// `packet: yes`.
     pub packet: bool,
@@ -681,12 +682,17 @@ pub fn write_alert_with(
     if opts.payload || opts.payload_printable {
         let stream = h.proto == 6 && pkt.stream.is_some();
         let data = match pkt.stream {
-            Some(s) if stream && !s.is_empty() => {
-                let max = (opts.payload_buffer_size as usize).min(s.len());
-                Some(&s[..max])
+            Some(s) if stream => {
+                // Suricata's stream buffer keeps one byte free: at most size - 1 bytes.
+                let max = (opts.payload_buffer_size as usize).saturating_sub(1);
+                let s = &s[..max.min(s.len())];
+                if !s.is_empty() {
+                    Some(s)
+                } else {
+                    // No stream data: the packet payload, if any.
+                    (!pkt.payload.is_empty()).then_some(pkt.payload)
+                }
             }
-            // Stream match without stream data: the packet payload, if any.
-            Some(_) if stream => (!pkt.payload.is_empty()).then_some(pkt.payload),
             _ => Some(pkt.payload),
         };
         if let Some(data) = data {
@@ -908,10 +914,15 @@ mod tests {
             case(b"ab", None),
             r#","payload":"YWI=","payload_printable":"ab","stream":0}"#
         );
-        // stream match: the stream data, cut at payload-buffer-size
+        // stream match: the stream data, cut at payload-buffer-size - 1 (Suricata with
+        // payload-buffer-size 10 logs "GET / HTT" of a longer request)
         assert_eq!(
             case(b"ab", Some(b"GET /x")),
-            r#","payload":"R0VUIA==","payload_printable":"GET ","stream":1}"#
+            r#","payload":"R0VU","payload_printable":"GET","stream":1}"#
+        );
+        assert_eq!(
+            case(b"ab", Some(b"GE")),
+            r#","payload":"R0U=","payload_printable":"GE","stream":1}"#
         );
         // stream match without stream data: packet payload, or nothing
         assert_eq!(
