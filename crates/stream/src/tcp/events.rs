@@ -121,8 +121,14 @@ impl StreamEvent {
     }
 
     /// Looks an event up by name, with or without the `stream.` prefix.
+    /// Suricata also accepts two older names in rules (`..._with_different_ack`).
     pub fn from_name(name: &str) -> Option<StreamEvent> {
         let short = name.strip_prefix("stream.").unwrap_or(name);
+        let short = match short {
+            "3whs_synack_resend_with_different_ack" => "3whs_synack_resend_with_diff_ack",
+            "est_synack_resend_with_different_ack" => "est_synack_resend_with_diff_ack",
+            s => s,
+        };
         StreamEvent::ALL.iter().copied().find(|e| e.name() == short)
     }
 }

@@ -2029,6 +2029,14 @@ impl StreamEngine {
         if out.stored > 0 {
             self.counters.segment_from_pool += 1;
         }
+        if out.limit_hit {
+            v.events.set(StreamEvent::ReassemblyInsertLimit);
+            if out.overlap {
+                self.counters.insert_data_overlap_fail += 1;
+            } else {
+                self.counters.insert_data_normal_fail += 1;
+            }
+        }
         if out.memcap_hit {
             self.counters.segment_memcap_drop += 1;
             if out.overlap {
