@@ -640,6 +640,173 @@ const STICKY: &[(&str, &str, &[u8], bool)] = &[
         b"abc",
         false,
     ),
+    // ---- checked against Suricata 7.0.10 ----
+    (
+        r#"http.header; compress_whitespace; content:"A: b|09|c";"#,
+        "http.header",
+        b"Host: x\r\nA: b\t  c\r\n",
+        true,
+    ),
+    (
+        r#"http.header; strip_whitespace; content:"A:bc";"#,
+        "http.header",
+        b"Host: x\r\nA: b \t c\r\n",
+        true,
+    ),
+    (
+        r#"http.header; header_lowercase; content:"x-foo: BaR";"#,
+        "http.header",
+        b"Host: x\r\nX-Foo: BaR\r\n",
+        true,
+    ),
+    (
+        r#"http.uri; url_decode; content:"a+b";"#,
+        "http.uri",
+        b"/a+b",
+        false,
+    ),
+    (
+        r#"http.uri.raw; url_decode; content:"/a/b";"#,
+        "http.uri.raw",
+        b"/a%2Fb",
+        true,
+    ),
+    (
+        r#"http.uri.raw; url_decode; content:"/a%2";"#,
+        "http.uri.raw",
+        b"/a%2",
+        true,
+    ),
+    (
+        r#"http.uri.raw; url_decode; content:"/a%2z";"#,
+        "http.uri.raw",
+        b"/a%2z",
+        true,
+    ),
+    (
+        r#"http.uri; pcrexform:"nomatch(x)"; content:"/x?id"; startswith;"#,
+        "http.uri",
+        b"/x?id=abc&y",
+        true,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"hello";"#,
+        "http.uri",
+        b"/aGVsbG8=",
+        true,
+    ),
+    // decoding stops at a character outside the alphabet
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"hello";"#,
+        "http.uri",
+        b"/aGVs.bG8=",
+        false,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"hel";"#,
+        "http.uri",
+        b"/aGVs.bG8=",
+        true,
+    ),
+    (
+        r#"http.header; content:"A: "; base64_decode:relative; base64_data; content:"hel"; isdataat:!1,relative;"#,
+        "http.header",
+        b"Host: x\r\nA: aGVs bG8=\r\n",
+        true,
+    ),
+    // partial final blocks
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"hell";"#,
+        "http.uri",
+        b"/aGVsbA",
+        true,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"hel"; isdataat:!1,relative;"#,
+        "http.uri",
+        b"/aGVsb",
+        true,
+    ),
+    (
+        r#"http.header; content:"A: "; base64_decode:relative; base64_data; content:"hel"; isdataat:!1,relative;"#,
+        "http.header",
+        b"Host: x\r\nA: aGVsb\r\n",
+        false,
+    ),
+    (
+        r#"http.header; content:"A: "; base64_decode:relative; base64_data; content:"hell"; isdataat:!1,relative;"#,
+        "http.header",
+        b"Host: x\r\nA: aGVsbG8\r\n",
+        false,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"he"; isdataat:!1,relative;"#,
+        "http.uri",
+        b"/aGU",
+        true,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"h"; isdataat:!1,relative;"#,
+        "http.uri",
+        b"/aG",
+        true,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"he"; isdataat:!1,relative;"#,
+        "http.uri",
+        b"/aGU=x",
+        true,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"h"; isdataat:!1,relative;"#,
+        "http.uri",
+        b"/aGU=x",
+        false,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:bytes 4, relative; base64_data; content:"hel"; isdataat:!1,relative;"#,
+        "http.uri",
+        b"/aGVsbG8=",
+        true,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:offset 4, relative; base64_data; content:"lo";"#,
+        "http.uri",
+        b"/aGVsbG8=",
+        true,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"hello"; isdataat:!1,relative;"#,
+        "http.uri",
+        b"/aGVsbG8=aGVsbG8=",
+        true,
+    ),
+    (
+        r#"http.uri; base64_decode; base64_data; content:"hello";"#,
+        "http.uri",
+        b"/aGVsbG8=",
+        false,
+    ),
+    // base64_decode without base64_data never completes a match
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; content:"x";"#,
+        "http.uri",
+        b"/aGVsbG8=x",
+        false,
+    ),
+    (
+        r#"http.uri; content:"/"; base64_decode:relative; base64_data; content:"|00|";"#,
+        "http.uri",
+        b"/A",
+        false,
+    ),
+    (r#"http.uri; to_md5; bsize:16;"#, "http.uri", b"/abc", true),
+    (
+        r#"http.uri; dotprefix; content:"./abc"; startswith;"#,
+        "http.uri",
+        b"/abc",
+        true,
+    ),
 ];
 
 #[test]

@@ -208,17 +208,29 @@ fn b64_val(c: u8) -> Option<u8> {
     })
 }
 
-/// Decodes base64 (RFC 4648, lenient like Suricata's relaxed mode: characters outside
-/// the alphabet are skipped, padding ends the data, a final partial quantum is kept).
+/// Decodes base64 the way Suricata 7.0's `base64_decode` does (RFC 4648, lenient):
+/// decoding stops at the first character outside the alphabet; `=` counts as a zero
+/// sextet that shortens its block; a final partial block gives `n - 1` bytes, except a
+/// lone sextet before a stop character, which still gives one byte (checked against
+/// Suricata 7.0.10).
 pub(crate) fn base64_decode(input: &[u8], out: &mut Vec<u8>, max_out: usize) {
     out.clear();
     let mut quad = [0u8; 4];
     let mut n = 0;
+    let mut padding = 0usize;
+    let mut stopped = false;
     for &c in input {
-        if c == b'=' {
-            break;
-        }
-        let Some(v) = b64_val(c) else { continue };
+        let v = match b64_val(c) {
+            Some(v) => v,
+            None if c == b'=' => {
+                padding += 1;
+                0
+            }
+            None => {
+                stopped = true;
+                break;
+            }
+        };
         quad[n] = v;
         n += 1;
         if n == 4 {
@@ -227,23 +239,21 @@ pub(crate) fn base64_decode(input: &[u8], out: &mut Vec<u8>, max_out: usize) {
                 quad[1] << 4 | quad[2] >> 2,
                 quad[2] << 6 | quad[3],
             ];
-            if out.len() + 3 > max_out {
-                let room = max_out - out.len();
-                out.extend_from_slice(&bytes[..room]);
+            let keep = 3 - padding.min(3);
+            if out.len() + keep > max_out {
                 return;
             }
-            out.extend_from_slice(&bytes);
+            out.extend_from_slice(&bytes[..keep]);
             n = 0;
+            padding = 0;
+            quad = [0; 4];
         }
     }
-    let tail: &[u8] = match n {
-        2 => &[quad[0] << 2 | quad[1] >> 4],
-        3 => &[quad[0] << 2 | quad[1] >> 4, quad[1] << 4 | quad[2] >> 2],
-        _ => &[],
-    };
-    for &b in tail {
-        if out.len() < max_out {
-            out.push(b);
+    if n > 0 {
+        let keep = if n == 1 && stopped { 1 } else { n - 1 };
+        let bytes = [quad[0] << 2 | quad[1] >> 4, quad[1] << 4 | quad[2] >> 2];
+        if out.len() + keep <= max_out {
+            out.extend_from_slice(&bytes[..keep]);
         }
     }
 }
