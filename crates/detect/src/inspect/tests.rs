@@ -833,3 +833,176 @@ fn recursion_limit_boundary() {
         }
     }
 }
+
+/// Property test: chains of up to three contents (nocase, offset/depth on the first,
+/// distance/within on the others, endswith) against a brute-force model that tries every
+/// start position of every content. The chains are ones where Suricata's retry logic is
+/// complete (short buffers, no negation), so both must agree.
+mod model {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct C {
+        pat: Vec<u8>,
+        nocase: bool,
+        endswith: bool,
+        /// First content: (offset, depth).
+        offset: Option<u32>,
+        depth: Option<u32>,
+        /// Later contents: (distance, within).
+        distance: Option<i32>,
+        within: Option<i32>,
+    }
+
+    fn hex(p: &[u8]) -> String {
+        let h: Vec<String> = p.iter().map(|b| format!("{b:02x}")).collect();
+        format!("|{}|", h.join(" "))
+    }
+
+    fn rule_text(cs: &[C]) -> String {
+        let mut s = String::new();
+        for c in cs {
+            s.push_str(&format!("content:\"{}\"; ", hex(&c.pat)));
+            if c.nocase {
+                s.push_str("nocase; ");
+            }
+            if let Some(o) = c.offset {
+                s.push_str(&format!("offset:{o}; "));
+            }
+            if let Some(d) = c.depth {
+                s.push_str(&format!("depth:{d}; "));
+            }
+            if let Some(d) = c.distance {
+                s.push_str(&format!("distance:{d}; "));
+            }
+            if let Some(w) = c.within {
+                s.push_str(&format!("within:{w}; "));
+            }
+            if c.endswith {
+                s.push_str("endswith; ");
+            }
+        }
+        s
+    }
+
+    fn eq_at(buf: &[u8], s: usize, c: &C) -> bool {
+        let Some(w) = buf.get(s..s + c.pat.len()) else {
+            return false;
+        };
+        if c.nocase {
+            w.eq_ignore_ascii_case(&c.pat)
+        } else {
+            w == c.pat.as_slice()
+        }
+    }
+
+    /// Whether contents `i..` can be placed after a match ending at `prev_end`.
+    fn sat(cs: &[C], i: usize, buf: &[u8], prev_end: i64) -> bool {
+        let Some(c) = cs.get(i) else { return true };
+        let len = buf.len() as i64;
+        let plen = c.pat.len() as i64;
+        let (lo, hi) = if i == 0 {
+            let o = c.offset.unwrap_or(0) as i64;
+            let end = c.depth.map(|d| o + d as i64).unwrap_or(len);
+            (o, end.min(len))
+        } else {
+            let d = c.distance.unwrap_or(0) as i64;
+            let lo = (prev_end + d).max(0);
+            let hi = match c.within {
+                // Suricata: an end below zero wraps and is clamped to the buffer.
+                Some(w) if prev_end + d + (w as i64) < 0 => len,
+                Some(w) => (prev_end + d + w as i64).min(len),
+                None => len,
+            };
+            (lo, hi)
+        };
+        (lo..=hi - plen).any(|s| {
+            s >= 0
+                && eq_at(buf, s as usize, c)
+                && (!c.endswith || s + plen == len)
+                && sat(cs, i + 1, buf, s + plen)
+        })
+    }
+
+    fn pat() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), Just(b'A')], 1..4)
+    }
+
+    fn content(first: bool) -> impl Strategy<Value = C> {
+        (
+            pat(),
+            any::<bool>(),
+            prop::bool::weighted(0.2),
+            prop::option::of(0u32..8),
+            prop::option::of(1u32..12),
+            prop::option::of(-6i32..6),
+            prop::option::of(1i32..10),
+        )
+            .prop_map(move |(pat, nocase, endswith, o, d, dist, w)| {
+                let mut c = C {
+                    pat,
+                    nocase,
+                    endswith,
+                    offset: None,
+                    depth: None,
+                    distance: None,
+                    within: None,
+                };
+                if first {
+                    c.offset = o;
+                    c.depth = d.map(|d| d.max(c.pat.len() as u32));
+                } else {
+                    c.distance = dist;
+                    c.within = w.map(|w| w.max(c.pat.len() as i32));
+                    if c.distance.is_none() && c.within.is_none() {
+                        c.distance = Some(0);
+                    }
+                }
+                c
+            })
+    }
+
+    fn chain() -> impl Strategy<Value = Vec<C>> {
+        (
+            content(true),
+            proptest::collection::vec(content(false), 0..3),
+        )
+            .prop_map(|(f, rest)| {
+                let mut v = vec![f];
+                v.extend(rest);
+                v
+            })
+    }
+
+    /// Suricata only retries an earlier content for a within-relative follower; with a
+    /// distance-only content followed by a within one, the model is complete only when
+    /// no content before the distance-only one has to move. Keep chains where every
+    /// follower but the first uses within, or the chain has two contents.
+    fn complete(cs: &[C]) -> bool {
+        cs.iter().skip(2).all(|c| c.within.is_some())
+            && !cs
+                .iter()
+                .any(|c| c.endswith && c.distance.is_some() && c.within.is_none())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn contents_match_the_model(
+            cs in chain(),
+            buf in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), Just(b'A'), Just(b'x')], 0..40),
+        ) {
+            prop_assume!(complete(&cs));
+            let text = format!("alert tcp any any -> any any ({} sid:1;)", rule_text(&cs));
+            let rule = parse_rule(&text, &RuleContext::default());
+            prop_assume!(rule.is_ok());
+            let rule = rule.unwrap();
+            let bm = &rule.buffers[0];
+            let prog = BufferProgram::compile(&rule, bm).unwrap();
+            let mut s = Scratch::default();
+            let expect = sat(&cs, 0, &buf, 0);
+            prop_assert_eq!(prog.matches(&buf, &mut s), expect, "{} on {:?}", text, String::from_utf8_lossy(&buf));
+        }
+    }
+}
