@@ -20,20 +20,25 @@
 //! `N` = new data wins, `o` = the stored (original) data is kept. Shapes of the new
 //! segment relative to a stored one:
 //!
-//! | policy \ new segment starts ...       | before, ends before | before, same end | before, ends after | same, ends before | same, same end | same, ends after | after, ends before | after, same end | after, ends after |
-//! |---------------------------------------|---|---|---|---|---|---|---|---|---|
-//! | first, vista, bsd-right, old-solaris  | o | o | o | o | o | o | o | o | o |
-//! | last                                  | N | N | N | N | N | N | N | N | N |
-//! | bsd, hpux10, irix, macos, windows, windows2k3 | N | N | N | o | o | o | o | o | o |
-//! | linux                                 | N | N | N | o | o | N | o | o | o |
-//! | old-linux                             | N | N | N | o | N | N | o | o | o |
-//! | solaris, hpux11                       | o | N | N | o | N | N | o | o | N |
+//! | policy \ new segment starts ...                   | before, ends before | before, same end | before, ends after | same, ends before | same, same end | same, ends after | after, ends before | after, same end | after, ends after |
+//! |---------------------------------------------------|---|---|---|---|---|---|---|---|---|
+//! | first, vista                                      | o | o | o | o | o | o | o | o | o |
+//! | last                                              | N | N | N | N | N | N | N | N | N |
+//! | bsd, bsd-right, hpux10, irix, macos, windows, windows2k3 | N | N | N | o | o | o | o | o | o |
+//! | linux                                             | N | N | N | o | o | N | o | o | o |
+//! | old-linux                                         | N | N | N | o | N | N | o | o | o |
+//! | solaris, old-solaris, hpux11                      | o | N | N | o | N | N | o | o | N |
 //!
 //! So in most shapes Suricata keeps the original data: a retransmission that starts inside
 //! or at the start of stored data does not change it (except as listed), while one that
 //! starts *before* stored data replaces it under the BSD family and both Linux policies.
-//! `vista`, `bsd-right` and `old-solaris` appear in no rule of Suricata's and behave as
-//! `first`. The default policy (no `host-os-policy` match) is `bsd`.
+//! Suricata maps `bsd-right` to `bsd` and `old-solaris` to `solaris` when it gives a
+//! stream its host's policy; `vista` has no rule and keeps the original data like
+//! `first`. `first` and `last` exist as policies but have no `host-os-policy` key in
+//! Suricata. The default policy (no `host-os-policy` match) is `bsd`. This table was
+//! checked against Suricata 7.0.10 (one generated flow per policy and shape, except
+//! `first` and `last`), including which shapes raise overlap-different-data (all but the
+//! exact duplicate).
 //!
 //! Differences from Suricata 7.0.10, on purpose:
 //! - Suricata walks its segment tree from the new segment outwards and stops at the first
@@ -41,8 +46,10 @@
 //!   short one is not consulted and its bytes are overwritten as if the policy were `last`.
 //!   We consult every stored segment that overlaps (no overwrite through that gap).
 //! - An exact duplicate (same offset, same length) with different bytes does not raise
-//!   Suricata's overlap-different-data (the result of that one comparison is dropped);
-//!   we report it in [`InsertOutcome::overlap_diff_data`].
+//!   Suricata's overlap-different-data (the result of that one comparison is dropped).
+//!   [`InsertOutcome::overlap_diff_data`] follows Suricata (set when differing bytes
+//!   overlap a held segment other than the twin); [`InsertOutcome::duplicate_diff_data`]
+//!   reports the duplicate case so the tracker may do more than Suricata.
 //! - When Suricata is not told to check for different data, it assumes every overlap
 //!   differs; we always compare (the bytes stored are the same either way).
 //!
@@ -128,6 +135,11 @@ pub struct InsertOutcome {
     /// out-of-order regions or segment records); Suricata's counterpart event is
     /// `stream.reassembly_insert_limit`.
     pub limit_hit: bool,
+    /// The segment repeats a held segment exactly (same offset and length) with some
+    /// different bytes. Suricata 7 raises no event for this case by itself, so it is
+    /// reported apart from `overlap_diff_data` (which is set only when the differing
+    /// bytes also overlap another held segment, or released data).
+    pub duplicate_diff_data: bool,
 }
 
 /// A piece of in-order stream content.
@@ -190,6 +202,7 @@ pub struct SegmentStore {
     limits: StoreLimits,
     /// Ranges kept from stored data during one insert (reused, not reallocated).
     scratch: Vec<(u64, u64)>,
+    scratch_cover: Vec<(u64, u64)>,
     scratch_recs: Vec<Rec>,
 }
 
@@ -239,6 +252,7 @@ impl SegmentStore {
             charged: 0,
             limits,
             scratch: Vec::new(),
+            scratch_cover: Vec::new(),
             scratch_recs: Vec::new(),
         }
     }
@@ -299,9 +313,14 @@ impl SegmentStore {
         }
 
         // Overlap with present data, and the ranges where the stored data stays.
+        let rec = Rec { start: offset, end };
         let mut present = 0u64;
+        let mut any_diff = false;
+        let mut twin = false;
         let mut keep = std::mem::take(&mut self.scratch);
         keep.clear();
+        let mut others = std::mem::take(&mut self.scratch_cover);
+        others.clear();
         if s < self.end() {
             let first = self.regions.partition_point(|r| r.1 <= s);
             for &(rs, re) in &self.regions[first..] {
@@ -312,10 +331,10 @@ impl SegmentStore {
                 let hi = re.min(end);
                 present += hi - lo;
                 out.overlap = true;
-                if !out.overlap_diff_data
+                if !any_diff
                     && self.differs(lo, &data[(lo - offset) as usize..(hi - offset) as usize])
                 {
-                    out.overlap_diff_data = true;
+                    any_diff = true;
                 }
             }
             if present > 0 {
@@ -326,12 +345,32 @@ impl SegmentStore {
                     }
                     let lo = r.start.max(s);
                     let hi = r.end.min(end);
-                    if lo < hi && !policy.new_wins(offset, end, r.start, r.end) {
+                    if lo >= hi {
+                        continue;
+                    }
+                    if *r == rec {
+                        twin = true;
+                    } else {
+                        others.push((lo, hi));
+                    }
+                    if !policy.new_wins(offset, end, r.start, r.end) {
                         keep.push((lo, hi));
                     }
                 }
             }
         }
+
+        // Suricata compares the new bytes per held segment but drops the result of the
+        // comparison with an exact twin: differing bytes count only where another
+        // segment covers them too.
+        if any_diff {
+            out.duplicate_diff_data = twin;
+            if !twin || self.differs_on(&mut others, offset, data) {
+                out.overlap_diff_data = true;
+            }
+        }
+        others.clear();
+        self.scratch_cover = others;
 
         // Bounds.
         let ri = self.regions.partition_point(|r| r.1 < s);
@@ -341,7 +380,6 @@ impl SegmentStore {
             self.scratch = keep;
             return out;
         }
-        let rec = Rec { start: offset, end };
         let action = match self.recs.binary_search(&rec) {
             Ok(_) => RecAction::Keep,
             Err(i) if self.recs.len() < self.limits.max_segments => RecAction::Insert(i),
@@ -622,6 +660,24 @@ impl SegmentStore {
             }
             bytes = &bytes[n..];
             at += n as u64;
+        }
+        false
+    }
+
+    /// Whether `data` (at `offset`) differs from the stored bytes anywhere in the union of
+    /// `ranges` (present bytes, within the data). Sorts `ranges`.
+    fn differs_on(&self, ranges: &mut [(u64, u64)], offset: u64, data: &[u8]) -> bool {
+        ranges.sort_unstable();
+        let mut done = 0u64;
+        for &(lo, hi) in ranges.iter() {
+            let lo = lo.max(done);
+            if lo < hi {
+                let new = &data[(lo - offset) as usize..(hi - offset) as usize];
+                if self.differs(lo, new) {
+                    return true;
+                }
+                done = hi;
+            }
         }
         false
     }

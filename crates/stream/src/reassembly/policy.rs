@@ -96,16 +96,23 @@ impl OverlapPolicy {
     pub fn new_wins(self, new_start: u64, new_end: u64, old_start: u64, old_end: u64) -> bool {
         use std::cmp::Ordering::{Equal, Greater, Less};
         use OverlapPolicy as P;
-        // "Keeps the original" policies first: they never take new data.
-        match self {
+        // Suricata turns bsd-right into bsd and old-solaris into solaris when it assigns
+        // a host's policy to a stream.
+        let policy = match self {
+            P::BsdRight => P::Bsd,
+            P::OldSolaris => P::Solaris,
+            p => p,
+        };
+        match policy {
             P::Last => return true,
-            P::First | P::Vista | P::BsdRight | P::OldSolaris => return false,
+            // vista has no rule of its own: it keeps the original data, as first does.
+            P::First | P::Vista => return false,
             _ => {}
         }
         let ends = new_end.cmp(&old_end);
         match new_start.cmp(&old_start) {
             // New segment starts before the stored one.
-            Less => match self {
+            Less => match policy {
                 P::Solaris | P::Hpux11 => ends != Less,
                 // bsd, hpux10, irix, windows, windows2k3, old-linux, linux, macos
                 _ => true,
@@ -113,11 +120,11 @@ impl OverlapPolicy {
             // Same start.
             Equal => match ends {
                 Less => false,
-                Equal => matches!(self, P::OldLinux | P::Solaris | P::Hpux11),
-                Greater => matches!(self, P::OldLinux | P::Linux | P::Solaris | P::Hpux11),
+                Equal => matches!(policy, P::OldLinux | P::Solaris | P::Hpux11),
+                Greater => matches!(policy, P::OldLinux | P::Linux | P::Solaris | P::Hpux11),
             },
             // New segment starts inside the stored one.
-            Greater => ends == Greater && matches!(self, P::Solaris | P::Hpux11),
+            Greater => ends == Greater && matches!(policy, P::Solaris | P::Hpux11),
         }
     }
 }
