@@ -116,7 +116,7 @@ impl HostOsPolicy {
     pub fn lookup(&self, addr: IpAddr) -> Option<OverlapPolicy> {
         let mut best: Option<(u8, OverlapPolicy)> = None;
         for &(net, prefix, pol) in &self.entries {
-            if prefix_match(net, prefix, addr) && best.map_or(true, |(b, _)| prefix >= b) {
+            if prefix_match(net, prefix, addr) && best.is_none_or(|(b, _)| prefix >= b) {
                 best = Some((prefix, pol));
             }
         }

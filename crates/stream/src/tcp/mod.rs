@@ -662,6 +662,14 @@ impl StreamEngine {
         let Some(mut ssn) = slot.take() else {
             return;
         };
+        // Suricata injects one pseudo packet per direction that still has data to
+        // flush (`tcp.pseudo`).
+        for d in [Dir::ToServer, Dir::ToClient] {
+            let h = ssn.half(d);
+            if h.flags & H_EOF == 0 && h.store.end() > h.app_progress.max(h.store.base()) {
+                self.counters.pseudo += 1;
+            }
+        }
         self.deliver(&mut ssn, Dir::ToServer, true, sink);
         self.deliver(&mut ssn, Dir::ToClient, true, sink);
         ssn.client.store.clear(&mut self.reasm_mem);
@@ -705,6 +713,10 @@ impl StreamEngine {
         let inline = self.inline;
         let is_async = ssn.flags & S_ASYNC != 0;
         let h = ssn.half_mut(dir);
+        if h.flags & H_EOF != 0 {
+            // The direction ended (session closed): later data is not delivered.
+            return;
+        }
         let from = h.app_progress.max(h.store.base());
         let until = if flush || inline || is_async {
             h.store.end()

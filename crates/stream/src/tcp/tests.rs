@@ -453,7 +453,8 @@ fn handshake_anomalies() {
         }
         last
     };
-    let cases: &[(&[(bool, u8, u32, u32)], StreamEvent)] = &[
+    type Steps<'a> = &'a [(bool, u8, u32, u32)];
+    let cases: &[(Steps, StreamEvent)] = &[
         (
             &[(C, SYN, 1000, 0), (S, SYN | ACK, 5000, 7777)],
             StreamEvent::ThreeWhsSynackWithWrongAck,
