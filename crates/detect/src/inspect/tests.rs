@@ -807,6 +807,33 @@ const STICKY: &[(&str, &str, &[u8], bool)] = &[
         b"/abc",
         true,
     ),
+    // an empty buffer is inspected (checked against Suricata 7.0.10 with an empty
+    // User-Agent header)
+    (r#"http.user_agent; bsize:0;"#, "http.user_agent", b"", true),
+    (
+        r#"http.user_agent; isdataat:!1;"#,
+        "http.user_agent",
+        b"",
+        true,
+    ),
+    (
+        r#"http.user_agent; content:!"x";"#,
+        "http.user_agent",
+        b"",
+        true,
+    ),
+    (
+        r#"http.user_agent; bsize:<2;"#,
+        "http.user_agent",
+        b"",
+        true,
+    ),
+    (
+        r#"http.user_agent; bsize:1;"#,
+        "http.user_agent",
+        b"a",
+        true,
+    ),
 ];
 
 #[test]
@@ -1005,4 +1032,43 @@ mod model {
             prop_assert_eq!(prog.matches(&buf, &mut s), expect, "{} on {:?}", text, String::from_utf8_lossy(&buf));
         }
     }
+}
+
+/// Keywords the rules crate accepts but the inspector does not: compile fails naming them.
+#[test]
+fn unsupported_keywords_are_named() {
+    for (opts, kw) in [
+        (r#"content:"a"; asn1:bitstring_overflow;"#, "asn1"),
+        (r#"http.uri; dataset:isset,seen,type string;"#, "dataset"),
+        (
+            r#"http.uri; datarep:bad,>,5,type string, load bad.csv;"#,
+            "datarep",
+        ),
+    ] {
+        let text = format!("alert http any any -> any any ({opts} sid:1;)");
+        let rule =
+            parse_rule(&text, &RuleContext::default()).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let errs: Vec<String> = rule
+            .buffers
+            .iter()
+            .filter_map(|b| BufferProgram::compile(&rule, b).err())
+            .collect();
+        assert!(errs.iter().any(|e| e.starts_with(kw)), "{text}: {errs:?}");
+    }
+}
+
+/// A base64_data list is inspected by the base64_decode of its rule.
+#[test]
+fn base64_data_list_is_inline() {
+    let text = r#"alert http any any -> any any (http.uri; content:"/"; base64_decode:relative; base64_data; content:"hello"; sid:1;)"#;
+    let rule = parse_rule(text, &RuleContext::default()).unwrap();
+    let b = rule
+        .buffers
+        .iter()
+        .find(|b| b.buffer == "base64_data")
+        .unwrap();
+    let p = BufferProgram::compile(&rule, b).unwrap();
+    assert!(p.is_inline_only());
+    let mut s = Scratch::default();
+    assert!(p.matches(b"anything", &mut s));
 }
