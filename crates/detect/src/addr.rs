@@ -171,6 +171,25 @@ impl IpSet {
         }
     }
 
+    /// Ranges of one family (`v6` false: IPv4 addresses as numbers).
+    pub(crate) fn ranges(&self, v6: bool) -> &[(u128, u128)] {
+        if v6 {
+            &self.v6
+        } else {
+            &self.v4
+        }
+    }
+
+    /// Fraction of the family's address space covered (0.0 ..= 1.0).
+    pub(crate) fn coverage(&self, v6: bool) -> f64 {
+        let (r, max) = if v6 {
+            (&self.v6, V6_MAX as f64)
+        } else {
+            (&self.v4, V4_MAX as f64)
+        };
+        r.iter().map(|(a, b)| (b - a) as f64 + 1.0).sum::<f64>() / (max + 1.0)
+    }
+
     pub fn contains(&self, ip: IpAddr) -> bool {
         match ip {
             IpAddr::V4(a) => contains(&self.v4, u32::from(a) as u128),

@@ -193,7 +193,7 @@ pub struct CompiledRule {
     pub classtype: Option<Arc<str>>,
     /// Description of the classtype (EVE `alert.category`).
     pub category: Option<Arc<str>>,
-    pub metadata: Arc<[(String, String)]>,
+    pub metadata: Arc<[(Arc<str>, Arc<str>)]>,
     pub kind: RuleKind,
     pub noalert: bool,
     /// Index of the rule in the input list.
@@ -715,6 +715,12 @@ pub(crate) fn compile_rule(
         .and_then(|c| cx.classification.get(c))
         .map(|c| shared(cx.strings, &c.description));
     let msg = shared(cx.strings, rule.msg.as_deref().unwrap_or(""));
+    let metadata: Vec<(Arc<str>, Arc<str>)> = rule
+        .metadata
+        .iter()
+        .map(|(k, v)| (shared(cx.strings, k), shared(cx.strings, v)))
+        .collect();
+    let metadata: Arc<[(Arc<str>, Arc<str>)]> = Arc::from(metadata);
     let rank_bits = rank(!bits_post.is_empty(), !bits_pre.is_empty());
     let rank_int = rank(!ints_post.is_empty(), !ints_pre.is_empty());
     let rank_x = rank(!x_post.is_empty(), !x_pre.is_empty());
@@ -727,7 +733,7 @@ pub(crate) fn compile_rule(
         msg,
         classtype,
         category,
-        metadata: Arc::from(rule.metadata.clone()),
+        metadata,
         kind,
         noalert,
         input_index,

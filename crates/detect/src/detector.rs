@@ -38,7 +38,7 @@ pub struct Alert {
     pub classtype: Option<Arc<str>>,
     /// Description of the classtype (EVE `alert.category`).
     pub category: Option<Arc<str>>,
-    pub metadata: Arc<[(String, String)]>,
+    pub metadata: Arc<[(Arc<str>, Arc<str>)]>,
     /// Internal id of the rule (position in [`DetectEngine::rules`]; Suricata's `num`).
     pub rule: u32,
     /// [`alert_flags`].
@@ -280,7 +280,7 @@ impl Detector {
                     _ => true,
                 };
                 if run_iponly {
-                    sc.cands.extend_from_slice(&eng.iponly);
+                    eng.iponly.candidates(ip.src, ip.dst, &mut sc.cands);
                 }
             }
         }

@@ -267,6 +267,136 @@ fn build_group(nums: &[u32], rules: &[CompiledRule], with_ports: bool) -> ProtoG
     }
 }
 
+/// Ip-only rules indexed by address: each rule is filed under the narrower of its source
+/// and destination sets (per address family), so a packet looks up its two addresses
+/// instead of testing every ip-only rule.
+#[derive(Debug, Default)]
+pub(crate) struct IpOnlyIndex {
+    /// [family v4/v6][side src/dst]
+    idx: [[SegIndex; 2]; 2],
+    /// Rules checked for every packet (bidirectional, or both sides broad).
+    pub always: Vec<u32>,
+}
+
+#[derive(Debug, Default)]
+struct SegIndex {
+    cuts: Vec<u128>,
+    lists: Vec<Vec<u32>>,
+}
+
+impl SegIndex {
+    fn build(members: &[Member]) -> SegIndex {
+        if members.is_empty() {
+            return SegIndex::default();
+        }
+        let mut cuts: Vec<u128> = vec![0];
+        for (_, rs) in members {
+            for &(a, b) in *rs {
+                cuts.push(a);
+                if b < u128::MAX {
+                    cuts.push(b + 1);
+                }
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); cuts.len()];
+        for (num, rs) in members {
+            for &(a, b) in *rs {
+                let s = cuts.partition_point(|&c| c <= a) - 1;
+                let e = cuts.partition_point(|&c| c <= b) - 1;
+                for l in &mut lists[s..=e] {
+                    if l.last() != Some(num) {
+                        l.push(*num);
+                    }
+                }
+            }
+        }
+        for l in &mut lists {
+            l.shrink_to_fit();
+        }
+        SegIndex { cuts, lists }
+    }
+
+    fn get(&self, v: u128) -> &[u32] {
+        let i = self.cuts.partition_point(|&c| c <= v);
+        if i == 0 {
+            return &[];
+        }
+        &self.lists[i - 1]
+    }
+}
+
+/// A rule and the address ranges it is filed under.
+type Member<'a> = (u32, &'a [(u128, u128)]);
+
+fn addr_num(a: std::net::IpAddr) -> (usize, u128) {
+    match a {
+        std::net::IpAddr::V4(v) => (0, u128::from(u32::from(v))),
+        std::net::IpAddr::V6(v) => (1, u128::from(v)),
+    }
+}
+
+impl IpOnlyIndex {
+    fn build(nums: &[u32], rules: &[CompiledRule]) -> IpOnlyIndex {
+        let mut members: [[Vec<Member>; 2]; 2] = Default::default();
+        let mut always = Vec::new();
+        for &n in nums {
+            let r = &rules[n as usize];
+            if r.bidir {
+                always.push(n);
+                continue;
+            }
+            let mut broad = false;
+            let mut picks = Vec::new();
+            for fam in 0..2 {
+                let v6 = fam == 1;
+                let (cs, cd) = (r.src.coverage(v6), r.dst.coverage(v6));
+                let side = usize::from(cd < cs);
+                if cs.min(cd) > 0.5 {
+                    broad = true;
+                }
+                let set = if side == 0 { &r.src } else { &r.dst };
+                picks.push((fam, side, set.ranges(v6)));
+            }
+            if broad {
+                always.push(n);
+                continue;
+            }
+            for (fam, side, ranges) in picks {
+                if !ranges.is_empty() {
+                    members[fam][side].push((n, ranges));
+                }
+            }
+        }
+        let idx = [
+            [
+                SegIndex::build(&members[0][0]),
+                SegIndex::build(&members[0][1]),
+            ],
+            [
+                SegIndex::build(&members[1][0]),
+                SegIndex::build(&members[1][1]),
+            ],
+        ];
+        IpOnlyIndex { idx, always }
+    }
+
+    /// Adds to `out` the ip-only rules that may match a packet from `src` to `dst`.
+    pub(crate) fn candidates(
+        &self,
+        src: std::net::IpAddr,
+        dst: std::net::IpAddr,
+        out: &mut Vec<u32>,
+    ) {
+        out.extend_from_slice(&self.always);
+        let (fs, s) = addr_num(src);
+        out.extend_from_slice(self.idx[fs][0].get(s));
+        let (fd, d) = addr_num(dst);
+        out.extend_from_slice(self.idx[fd][1].get(d));
+    }
+}
+
 /// Protocols with a group of their own; other IP protocols share the `other` group.
 const GROUP_PROTOS: [u8; 5] = [1, 6, 17, 58, 132];
 
@@ -279,7 +409,7 @@ pub struct DetectEngine {
     pub(crate) other: ProtoGroup,
     /// Rules for packets without an IP layer (`pkthdr`).
     pub(crate) nonip: Vec<u32>,
-    pub(crate) iponly: Vec<u32>,
+    pub(crate) iponly: IpOnlyIndex,
     /// App-layer rules by app protocol name (`""` for rules without one).
     pub(crate) app_rules: HashMap<String, Vec<u32>>,
     pub(crate) suppress: HashMap<u32, Vec<Suppress>>,
@@ -486,6 +616,7 @@ impl DetectEngine {
                 }
             }
         }
+        let iponly = IpOnlyIndex::build(&iponly, &compiled);
         let engine = DetectEngine {
             rules: compiled,
             groups,

@@ -97,7 +97,7 @@ fn compile_the_shared_rule_corpus() {
     let t0 = Instant::now();
     let res = load_rule_files(&files, &corpus_context());
     let t_parse = t0.elapsed();
-    let rss1 = rss_mb();
+    let rss_parsed = rss_mb();
     let loaded = res.rules.len();
     assert!(res.failed == 0, "rules failing to parse: {}", res.failed);
 
@@ -120,6 +120,29 @@ fn compile_the_shared_rule_corpus() {
         .map(|b| b.matches.len())
         .sum();
 
+    // Buffer programs alone (the inspect module's share of the engine's memory).
+    let pcres = res
+        .rules
+        .iter()
+        .flat_map(|r| &r.options)
+        .filter(|o| o.keyword == "pcre")
+        .count();
+    let rss_a = rss_mb();
+    let progs: Vec<_> = res
+        .rules
+        .iter()
+        .flat_map(|r| r.buffers.iter().map(move |b| (r, b)))
+        .filter_map(|(r, b)| palisade_detect::inspect::BufferProgram::compile(r, b).ok())
+        .collect();
+    let rss_b = rss_mb();
+    println!(
+        "buffer programs alone: {} programs ({pcres} pcre) +{:.0} MB",
+        progs.len(),
+        rss_b - rss_a
+    );
+    drop(progs);
+
+    let rss1 = rss_mb();
     let t1 = Instant::now();
     let (engine, warnings) = DetectEngine::build(&res.rules, &DetectConfig::default());
     let t_build = t1.elapsed();
@@ -141,9 +164,9 @@ fn compile_the_shared_rule_corpus() {
     let (pfs, pats, always) = engine.group_stats();
     println!("rule files: {}", files.len());
     println!(
-        "parsed: {loaded} rules in {:.2}s, RSS {rss0:.0} -> {rss1:.0} MB (+{:.0} MB)",
+        "parsed: {loaded} rules in {:.2}s, RSS {rss0:.0} -> {rss_parsed:.0} MB (+{:.0} MB)",
         t_parse.as_secs_f64(),
-        rss1 - rss0
+        rss_parsed - rss0
     );
     println!(
         "  AST: text {:.1} MB, file names {:.1} MB, {opts} options ({} B each + {:.1} MB of strings), {meta} metadata pairs, {bufs} buffers, {matches} matches; size_of Rule {} B",
