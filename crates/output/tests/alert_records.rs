@@ -438,6 +438,41 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         ),
         IPS_REJECT_TO_CLIENT,
     ));
+    // metadata.rule.raw: yes: the rule text after the metadata; source/target before.
+    let md = vec![("a".to_string(), "b".to_string())];
+    let h = header(
+        ts(1_464_332_171, 304_062),
+        Some(1024462853133064),
+        1,
+        Some(("10.16.1.11", "82.165.177.154")),
+        6,
+        (46652, 80),
+    );
+    let a = AlertInfo {
+        sid: 6001,
+        rev: 3,
+        signature: "RAW",
+        metadata: &md,
+        target: Some(AlertTarget::Dst),
+        rule: r#"alert tcp any any -> any any (msg:"RAW"; flags:S; metadata: a b; target:dest_ip; sid:6001; rev:3;)"#,
+        ..Default::default()
+    };
+    let f = FlowSnapshot {
+        pkts_toserver: 1,
+        bytes_toserver: 74,
+        start: ts(1_464_332_171, 304_062),
+        to_server: true,
+        ..Default::default()
+    };
+    let opts = AlertOptions {
+        rule_raw: true,
+        ..Default::default()
+    };
+    v.push((
+        "rule_raw",
+        record(&h, &a, &opts, Some(&f), &AlertPacket::default()),
+        RULE_RAW,
+    ));
     v
 }
 
@@ -478,3 +513,4 @@ const IPV6_ICMP_TARGET: &str = r#"{"timestamp":"2023-11-14T22:13:22.123456+0000"
 const NO_IP: &str = r#"{"timestamp":"2023-11-14T22:13:20.123456+0000","pcap_cnt":1,"event_type":"alert","pkt_src":"wire/pcap","alert":{"action":"allowed","gid":1,"signature_id":4001,"rev":0,"signature":"eth small","category":"Generic Protocol Command Decode","severity":3}}"#;
 const IPS_DROP: &str = r#"{"timestamp":"2016-05-27T06:56:11.304062+0000","flow_id":1024461466344755,"pcap_cnt":1,"event_type":"alert","src_ip":"10.16.1.11","src_port":46652,"dest_ip":"82.165.177.154","dest_port":80,"proto":"TCP","pkt_src":"wire/pcap","alert":{"action":"blocked","gid":1,"signature_id":2001,"rev":0,"signature":"DROP syn","category":"","severity":3},"direction":"to_server","flow":{"pkts_toserver":1,"pkts_toclient":0,"bytes_toserver":74,"bytes_toclient":0,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80}}"#;
 const IPS_REJECT_TO_CLIENT: &str = r#"{"timestamp":"2016-05-27T06:56:11.501458+0000","flow_id":1024461466344755,"pcap_cnt":2,"event_type":"alert","src_ip":"82.165.177.154","src_port":80,"dest_ip":"10.16.1.11","dest_port":46652,"proto":"TCP","pkt_src":"wire/pcap","alert":{"action":"blocked","gid":1,"signature_id":2003,"rev":0,"signature":"REJECT synack","category":"","severity":3},"direction":"to_client","flow":{"pkts_toserver":1,"pkts_toclient":1,"bytes_toserver":74,"bytes_toclient":62,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80}}"#;
+const RULE_RAW: &str = r#"{"timestamp":"2016-05-27T06:56:11.304062+0000","flow_id":1024462853133064,"pcap_cnt":1,"event_type":"alert","src_ip":"10.16.1.11","src_port":46652,"dest_ip":"82.165.177.154","dest_port":80,"proto":"TCP","pkt_src":"wire/pcap","alert":{"action":"allowed","gid":1,"signature_id":6001,"rev":3,"signature":"RAW","category":"","severity":3,"source":{"ip":"10.16.1.11","port":46652},"target":{"ip":"82.165.177.154","port":80},"metadata":{"a":["b"]},"rule":"alert tcp any any -> any any (msg:\"RAW\"; flags:S; metadata: a b; target:dest_ip; sid:6001; rev:3;)"},"direction":"to_server","flow":{"pkts_toserver":1,"pkts_toclient":0,"bytes_toserver":74,"bytes_toclient":0,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80}}"#;
