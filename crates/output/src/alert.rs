@@ -13,7 +13,8 @@
 //!    to-server orientation);
 //! 5. with `payload` / `payload-printable`: `payload` (base64, absent when empty),
 //!    `payload_printable`, `stream` (1 for TCP alerts that matched on stream or state);
-//! 6. with `packet`: `packet` (base64 of the whole packet) and `packet_info.linktype`.
+//! 6. with `packet`: `packet` (base64 of the whole packet) and `packet_info.linktype`;
+//! 7. with `verdict`: the `verdict` object.
 //!
 //! Rule metadata (`metadata: k v, ...`) comes out as one array per key, keys sorted
 //! bytewise, the values of a key in reverse order of appearance in the rule — what
@@ -144,6 +145,8 @@ pub struct AlertOptions {
     pub flow: bool,
     /// `metadata.app-layer` (default yes): the application layer callback is called.
     pub app_layer: bool,
+    /// `verdict: yes` (default no): the `verdict` object.
+    pub verdict: bool,
 }
 
 impl Default for AlertOptions {
@@ -157,8 +160,41 @@ impl Default for AlertOptions {
             rule_raw: false,
             flow: true,
             app_layer: true,
+            verdict: false,
         }
     }
+}
+
+/// Side(s) a reject rule answers (`reject` / `rejectsrc`: to_client, `rejectdst`:
+/// to_server, `rejectboth`: both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RejectTarget {
+    ToClient,
+    ToServer,
+    Both,
+}
+
+impl RejectTarget {
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectTarget::ToClient => "to_client",
+            RejectTarget::ToServer => "to_server",
+            RejectTarget::Both => "both",
+        }
+    }
+}
+
+/// What happened to the packet, for the `verdict` object (Suricata's packet action).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PacketVerdict {
+    /// Engine in IPS mode.
+    pub ips: bool,
+    /// The packet's action includes drop.
+    pub drop: bool,
+    /// Set by a reject rule.
+    pub reject: Option<RejectTarget>,
+    /// The packet was passed by a pass rule.
+    pub pass: bool,
 }
 
 /// What an alert record says about the packet's flow.
@@ -229,6 +265,8 @@ pub struct AlertPacket<'a> {
     pub linktype: u32,
     /// Set when the packet was carried in a tunnel.
     pub tunnel: Option<TunnelInfo>,
+    /// The packet's verdict, written with [`AlertOptions::verdict`].
+    pub verdict: PacketVerdict,
 }
 
 thread_local! {
@@ -712,6 +750,39 @@ pub fn write_alert_with(
         j.set_u64("linktype", pkt.linktype as u64);
         j.close();
     }
+
+    if opts.verdict {
+        write_verdict(j, h.proto, &pkt.verdict);
+    }
+}
+
+/// The `verdict` object: a rejected packet is `drop` in IPS mode and `alert` in IDS mode,
+/// with the reject target and what is sent (`tcp-reset` for TCP, `icmp-prohib` for UDP and
+/// ICMP); otherwise `drop` (dropped in IPS mode), `pass` or `alert`.
+fn write_verdict(j: &mut JsonBuf, proto: u8, v: &PacketVerdict) {
+    j.open_object("verdict");
+    if let Some(t) = v.reject {
+        j.set_str("action", if v.ips { "drop" } else { "alert" });
+        j.set_str("reject-target", t.name());
+        j.open_array("reject");
+        match proto {
+            6 => {
+                j.append_str("tcp-reset");
+            }
+            1 | 17 | 58 => {
+                j.append_str("icmp-prohib");
+            }
+            _ => {}
+        }
+        j.close();
+    } else if v.drop && v.ips {
+        j.set_str("action", "drop");
+    } else if v.pass {
+        j.set_str("action", "pass");
+    } else {
+        j.set_str("action", "alert");
+    }
+    j.close();
 }
 
 #[cfg(test)]
@@ -930,6 +1001,43 @@ mod tests {
             r#","payload":"YWI=","payload_printable":"ab","stream":1}"#
         );
         assert_eq!(case(b"", Some(b"")), r#","stream":1}"#);
+    }
+
+    #[test]
+    fn verdicts() {
+        let v = |proto: u8, ips: bool, drop: bool, reject: Option<RejectTarget>, pass: bool| {
+            let mut j = JsonBuf::new();
+            write_verdict(
+                &mut j,
+                proto,
+                &PacketVerdict {
+                    ips,
+                    drop,
+                    reject,
+                    pass,
+                },
+            );
+            j.close_all();
+            j.as_str().to_string()
+        };
+        use RejectTarget::*;
+        let r = |s: &str| format!("{{\"verdict\":{s}}}");
+        assert_eq!(v(6, false, false, None, false), r(r#"{"action":"alert"}"#));
+        assert_eq!(v(6, false, true, None, false), r(r#"{"action":"alert"}"#));
+        assert_eq!(v(6, true, true, None, false), r(r#"{"action":"drop"}"#));
+        assert_eq!(v(6, false, false, None, true), r(r#"{"action":"pass"}"#));
+        assert_eq!(
+            v(6, false, true, Some(ToClient), false),
+            r(r#"{"action":"alert","reject-target":"to_client","reject":["tcp-reset"]}"#)
+        );
+        assert_eq!(
+            v(17, true, true, Some(Both), false),
+            r(r#"{"action":"drop","reject-target":"both","reject":["icmp-prohib"]}"#)
+        );
+        assert_eq!(
+            v(47, true, true, Some(ToServer), false),
+            r(r#"{"action":"drop","reject-target":"to_server","reject":[]}"#)
+        );
     }
 
     #[test]

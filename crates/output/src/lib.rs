@@ -35,7 +35,7 @@ pub mod time;
 
 pub use alert::{
     suricata_proto_name, write_alert, write_alert_with, AlertAction, AlertInfo, AlertOptions,
-    AlertPacket, AlertTarget, FlowSnapshot, TunnelInfo,
+    AlertPacket, AlertTarget, FlowSnapshot, PacketVerdict, RejectTarget, TunnelInfo,
 };
 pub use eve::{
     proto_name, write_anomaly, write_anomaly_applayer, write_flow, write_netflow,

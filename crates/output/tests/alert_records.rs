@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use palisade_flow::Timestamp;
 use palisade_output::{
     write_alert, write_alert_with, AlertAction, AlertInfo, AlertOptions, AlertPacket, AlertTarget,
-    FlowSnapshot, JsonBuf, PacketHeader, PktSrc, TunnelInfo,
+    FlowSnapshot, JsonBuf, PacketHeader, PacketVerdict, PktSrc, RejectTarget, TunnelInfo,
 };
 
 fn hex(s: &str) -> Vec<u8> {
@@ -60,6 +60,7 @@ const PAYLOAD_OPTS: AlertOptions = AlertOptions {
     rule_raw: false,
     flow: true,
     app_layer: true,
+    verdict: false,
 };
 
 fn record(
@@ -111,6 +112,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         data: &syn,
         linktype: 1,
         tunnel: None,
+        verdict: Default::default(),
     };
     v.push((
         "syn_target",
@@ -163,6 +165,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         data: &ack,
         linktype: 1,
         tunnel: None,
+        verdict: Default::default(),
     };
     let mut j = JsonBuf::new();
     write_alert_with(
@@ -231,6 +234,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         data: &inner,
         linktype: 12,
         tunnel: Some(tunnel),
+        verdict: Default::default(),
     };
     v.push((
         "gre_inner",
@@ -268,6 +272,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         data: &outer,
         linktype: 1,
         tunnel: None,
+        verdict: Default::default(),
     };
     v.push((
         "gre_outer",
@@ -309,6 +314,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         data: &echo,
         linktype: 1,
         tunnel: None,
+        verdict: Default::default(),
     };
     v.push(("icmp", record(&h, &a, &PAYLOAD_OPTS, Some(&f), &p), ICMP));
 
@@ -438,6 +444,113 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         ),
         IPS_REJECT_TO_CLIENT,
     ));
+    // verdict: yes. IDS: a reject rule on the SYN-ACK (to client) is "alert" + tcp-reset.
+    let h = header(
+        ts(1_464_332_171, 501_458),
+        Some(1024464344518558),
+        2,
+        Some(("82.165.177.154", "10.16.1.11")),
+        6,
+        (80, 46652),
+    );
+    let a = AlertInfo {
+        action: AlertAction::for_rule(true, true, false),
+        drops: true,
+        sid: 2003,
+        signature: "REJECT synack",
+        ..Default::default()
+    };
+    let f = FlowSnapshot {
+        pkts_toserver: 1,
+        pkts_toclient: 1,
+        bytes_toserver: 74,
+        bytes_toclient: 62,
+        start: ts(1_464_332_171, 304_062),
+        to_server: false,
+        ..Default::default()
+    };
+    let opts = AlertOptions {
+        verdict: true,
+        ..Default::default()
+    };
+    let p = AlertPacket {
+        verdict: PacketVerdict {
+            ips: false,
+            drop: true,
+            reject: Some(RejectTarget::ToClient),
+            pass: false,
+        },
+        ..Default::default()
+    };
+    v.push((
+        "verdict_ids_reject",
+        record(&h, &a, &opts, Some(&f), &p),
+        VERDICT_IDS_REJECT,
+    ));
+
+    // IPS: rejectdst on the HTTP request (to server), with the http object.
+    let h = header(
+        ts(1_464_332_171, 501_610),
+        Some(1024462317103923),
+        4,
+        Some(("10.16.1.11", "82.165.177.154")),
+        6,
+        (46652, 80),
+    );
+    let a = AlertInfo {
+        action: AlertAction::for_rule(true, true, true),
+        drops: true,
+        sid: 2004,
+        signature: "REJECTDST get",
+        tx_id: Some(0),
+        tx_guessed: true,
+        ..Default::default()
+    };
+    let f = FlowSnapshot {
+        pkts_toserver: 3,
+        pkts_toclient: 1,
+        bytes_toserver: 263,
+        bytes_toclient: 62,
+        start: ts(1_464_332_171, 304_062),
+        to_server: true,
+        app_proto: "http",
+        ..Default::default()
+    };
+    let p = AlertPacket {
+        verdict: PacketVerdict {
+            ips: true,
+            drop: true,
+            reject: Some(RejectTarget::ToServer),
+            pass: false,
+        },
+        ..Default::default()
+    };
+    let mut j = JsonBuf::new();
+    write_alert_with(
+        &mut j,
+        &h,
+        &a,
+        &opts,
+        Some(&f),
+        &p,
+        &mut |j: &mut JsonBuf| {
+            j.open_object("http");
+            j.set_str("hostname", "www.testmyids.com")
+                .set_str("url", "/")
+                .set_str("http_user_agent", "curl/7.43.0")
+                .set_str("http_method", "GET")
+                .set_str("protocol", "HTTP/1.1")
+                .set_u64("length", 0);
+            j.close();
+        },
+    );
+    j.close_all();
+    v.push((
+        "verdict_ips_rejectdst",
+        j.as_str().to_string(),
+        VERDICT_IPS_REJECTDST,
+    ));
+
     // metadata.rule.raw: yes: the rule text after the metadata; source/target before.
     let md = vec![("a".to_string(), "b".to_string())];
     let h = header(
@@ -514,3 +627,5 @@ const NO_IP: &str = r#"{"timestamp":"2023-11-14T22:13:20.123456+0000","pcap_cnt"
 const IPS_DROP: &str = r#"{"timestamp":"2016-05-27T06:56:11.304062+0000","flow_id":1024461466344755,"pcap_cnt":1,"event_type":"alert","src_ip":"10.16.1.11","src_port":46652,"dest_ip":"82.165.177.154","dest_port":80,"proto":"TCP","pkt_src":"wire/pcap","alert":{"action":"blocked","gid":1,"signature_id":2001,"rev":0,"signature":"DROP syn","category":"","severity":3},"direction":"to_server","flow":{"pkts_toserver":1,"pkts_toclient":0,"bytes_toserver":74,"bytes_toclient":0,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80}}"#;
 const IPS_REJECT_TO_CLIENT: &str = r#"{"timestamp":"2016-05-27T06:56:11.501458+0000","flow_id":1024461466344755,"pcap_cnt":2,"event_type":"alert","src_ip":"82.165.177.154","src_port":80,"dest_ip":"10.16.1.11","dest_port":46652,"proto":"TCP","pkt_src":"wire/pcap","alert":{"action":"blocked","gid":1,"signature_id":2003,"rev":0,"signature":"REJECT synack","category":"","severity":3},"direction":"to_client","flow":{"pkts_toserver":1,"pkts_toclient":1,"bytes_toserver":74,"bytes_toclient":62,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80}}"#;
 const RULE_RAW: &str = r#"{"timestamp":"2016-05-27T06:56:11.304062+0000","flow_id":1024462853133064,"pcap_cnt":1,"event_type":"alert","src_ip":"10.16.1.11","src_port":46652,"dest_ip":"82.165.177.154","dest_port":80,"proto":"TCP","pkt_src":"wire/pcap","alert":{"action":"allowed","gid":1,"signature_id":6001,"rev":3,"signature":"RAW","category":"","severity":3,"source":{"ip":"10.16.1.11","port":46652},"target":{"ip":"82.165.177.154","port":80},"metadata":{"a":["b"]},"rule":"alert tcp any any -> any any (msg:\"RAW\"; flags:S; metadata: a b; target:dest_ip; sid:6001; rev:3;)"},"direction":"to_server","flow":{"pkts_toserver":1,"pkts_toclient":0,"bytes_toserver":74,"bytes_toclient":0,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80}}"#;
+const VERDICT_IDS_REJECT: &str = r#"{"timestamp":"2016-05-27T06:56:11.501458+0000","flow_id":1024464344518558,"pcap_cnt":2,"event_type":"alert","src_ip":"82.165.177.154","src_port":80,"dest_ip":"10.16.1.11","dest_port":46652,"proto":"TCP","pkt_src":"wire/pcap","alert":{"action":"blocked","gid":1,"signature_id":2003,"rev":0,"signature":"REJECT synack","category":"","severity":3},"direction":"to_client","flow":{"pkts_toserver":1,"pkts_toclient":1,"bytes_toserver":74,"bytes_toclient":62,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80},"verdict":{"action":"alert","reject-target":"to_client","reject":["tcp-reset"]}}"#;
+const VERDICT_IPS_REJECTDST: &str = r#"{"timestamp":"2016-05-27T06:56:11.501610+0000","flow_id":1024462317103923,"pcap_cnt":4,"event_type":"alert","src_ip":"10.16.1.11","src_port":46652,"dest_ip":"82.165.177.154","dest_port":80,"proto":"TCP","pkt_src":"wire/pcap","tx_id":0,"tx_guessed":true,"alert":{"action":"blocked","gid":1,"signature_id":2004,"rev":0,"signature":"REJECTDST get","category":"","severity":3},"http":{"hostname":"www.testmyids.com","url":"/","http_user_agent":"curl/7.43.0","http_method":"GET","protocol":"HTTP/1.1","length":0},"app_proto":"http","direction":"to_server","flow":{"pkts_toserver":3,"pkts_toclient":1,"bytes_toserver":263,"bytes_toclient":62,"start":"2016-05-27T06:56:11.304062+0000","src_ip":"10.16.1.11","dest_ip":"82.165.177.154","src_port":46652,"dest_port":80},"verdict":{"action":"drop","reject-target":"to_server","reject":["tcp-reset"]}}"#;
