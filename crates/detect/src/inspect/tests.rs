@@ -1072,3 +1072,12 @@ fn base64_data_list_is_inline() {
     let mut s = Scratch::default();
     assert!(p.matches(b"anything", &mut s));
 }
+
+/// Programs are shared by the worker threads; scratch moves between them.
+#[test]
+fn thread_safety() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<BufferProgram>();
+    send::<Scratch>();
+}

@@ -28,7 +28,12 @@ pub(crate) enum Transform {
     ToLowercase,
     ToUppercase,
     Xor(Vec<u8>),
-    PcreXform(Box<pcre2::bytes::Regex>),
+    /// The expression and reusable capture slots (locked per call; pcrexform is rare, and
+    /// a busy lock falls back to fresh slots).
+    PcreXform(
+        Box<pcre2::bytes::Regex>,
+        std::sync::Mutex<pcre2::bytes::CaptureLocations>,
+    ),
 }
 
 /// C `isspace` in the "C" locale.
@@ -79,7 +84,8 @@ impl Transform {
                 if re.captures_len() < 2 {
                     return Err("pcrexform: the expression needs a capture group".into());
                 }
-                Transform::PcreXform(Box::new(re))
+                let locs = std::sync::Mutex::new(re.capture_locations());
+                Transform::PcreXform(Box::new(re), locs)
             }
             k => return Err(format!("{k}: transform not supported")),
         })
@@ -150,9 +156,17 @@ impl Transform {
             Transform::ToLowercase => out.extend(input.iter().map(u8::to_ascii_lowercase)),
             Transform::ToUppercase => out.extend(input.iter().map(u8::to_ascii_uppercase)),
             Transform::Xor(k) => out.extend(input.iter().zip(k.iter().cycle()).map(|(a, b)| a ^ b)),
-            Transform::PcreXform(re) => {
-                let mut locs = re.capture_locations();
-                match re.captures_read(&mut locs, input) {
+            Transform::PcreXform(re, slots) => {
+                let mut fresh;
+                let mut guard = slots.try_lock();
+                let locs = match guard.as_deref_mut() {
+                    Ok(l) => l,
+                    Err(_) => {
+                        fresh = re.capture_locations();
+                        &mut fresh
+                    }
+                };
+                match re.captures_read(locs, input) {
                     Ok(Some(_)) => match locs.get(1) {
                         Some((s, e)) => out.extend_from_slice(&input[s..e]),
                         None => out.extend_from_slice(input),
