@@ -37,34 +37,28 @@ pub fn read_json_lines(path: &Path) -> Result<Vec<Value>, String> {
 }
 
 /// Does `record` match every key of `match_` (in order, stopping at the first mismatch)?
-pub fn record_matches(record: &Value, match_: &Yaml) -> Result<bool, String> {
-    for (key, expected) in entries(match_) {
-        if !match_key(record, &key, expected)? {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+pub fn record_matches(record: &Value, match_: &Yaml) -> bool {
+    entries(match_)
+        .into_iter()
+        .all(|(key, expected)| match_key(record, &key, expected))
 }
 
-/// Merges a filter's `requires:` with its shorthand keys (`version`, `min-version`,
-/// `lt-version`, `feature`) into one requires mapping.
-fn filter_requires(filter: &Yaml) -> Yaml {
-    let mut req = match get(filter, "requires") {
-        Some(Yaml::Hash(h)) => h.clone(),
-        _ => Default::default(),
-    };
-    for key in ["version", "min-version", "lt-version"] {
-        if let Some(v) = get(filter, key) {
-            req.insert(Yaml::String(key.into()), v.clone());
-        }
+/// Fails on keys a check does not know (as the reference runner does).
+fn unexpected_key(check: &Yaml, allowed: &[&str], kind: &str) -> Option<CheckOutcome> {
+    entries(check)
+        .into_iter()
+        .find(|(k, _)| !allowed.contains(&k.as_str()))
+        .map(|(k, _)| CheckOutcome::Fail(format!("unexpected key in {kind} check: {k}")))
+}
+
+/// A check's own `requires:`.
+fn check_own_requires(check: &Yaml, env: &ReqEnv<'_>) -> Option<CheckOutcome> {
+    let req = get(check, "requires")?;
+    match check_requires(req, env) {
+        Ok(()) => None,
+        Err(ReqError::Unsatisfied(why)) => Some(CheckOutcome::Skipped(why)),
+        Err(ReqError::Invalid(why)) => Some(CheckOutcome::Fail(why)),
     }
-    if let Some(f) = get(filter, "feature") {
-        req.insert(
-            Yaml::String("features".into()),
-            Yaml::Array(vec![f.clone()]),
-        );
-    }
-    Yaml::Hash(req)
 }
 
 /// The reference runner rejects a filter requirement that contradicts or repeats the test's
@@ -104,23 +98,35 @@ pub fn run_filter(
     env: &ReqEnv<'_>,
     test_min: Option<&Yaml>,
 ) -> CheckOutcome {
-    let req = filter_requires(filter);
-    if let Err(e) = filter_version_lint(&req, test_min) {
-        return CheckOutcome::Fail(e);
+    if let Some(bad) = unexpected_key(
+        filter,
+        &["count", "match", "filename", "requires", "comment"],
+        "filter",
+    ) {
+        return bad;
     }
-    match check_requires(&req, env) {
-        Ok(()) => {}
-        Err(ReqError::Unsatisfied(why)) => return CheckOutcome::Skipped(why),
-        Err(ReqError::Invalid(why)) => return CheckOutcome::Fail(why),
+    if get(filter, "count").is_none() {
+        return CheckOutcome::Fail("filter check missing count".into());
+    }
+    if get(filter, "match").is_none() {
+        return CheckOutcome::Fail("filter check missing match".into());
+    }
+    if let Some(req) = get(filter, "requires") {
+        if let Err(e) = filter_version_lint(req, test_min) {
+            return CheckOutcome::Fail(e);
+        }
+    }
+    if let Some(outcome) = check_own_requires(filter, env) {
+        return outcome;
     }
     let filename = get(filter, "filename")
         .map(yaml_to_py_str)
         .unwrap_or_else(|| "eve.json".into());
     let Some(want) = get(filter, "count") else {
-        return CheckOutcome::Fail("filter without count".into());
+        return CheckOutcome::Fail("filter check missing count".into());
     };
     let Some(match_ @ Yaml::Hash(_)) = get(filter, "match") else {
-        return CheckOutcome::Fail("filter without match".into());
+        return CheckOutcome::Fail("filter match is not a mapping".into());
     };
     let records = match read_json_lines(&out.join(&filename)) {
         Ok(r) => r,
@@ -128,10 +134,8 @@ pub fn run_filter(
     };
     let mut count: i64 = 0;
     for rec in &records {
-        match record_matches(rec, match_) {
-            Ok(true) => count += 1,
-            Ok(false) => {}
-            Err(e) => return CheckOutcome::Fail(e),
+        if record_matches(rec, match_) {
+            count += 1;
         }
     }
     if crate::value::json_eq_yaml(&Value::from(count), want) {
@@ -153,36 +157,32 @@ pub fn run_filter(
     ))
 }
 
-/// A `stats:` check: keys of the last `stats` record of eve.json.
+/// A `stats:` check: keys of the last `stats` record of eve.json (lines that are not JSON
+/// are passed over, as the reference runner does).
 pub fn run_stats(stats: &Yaml, out: &Path) -> CheckOutcome {
-    let records = match read_json_lines(&out.join("eve.json")) {
-        Ok(r) => r,
-        Err(e) => return CheckOutcome::Fail(e),
+    let Ok(bytes) = std::fs::read(out.join("eve.json")) else {
+        return CheckOutcome::Fail("eve.json not found".into());
     };
+    let text = String::from_utf8_lossy(&bytes);
     let mut last = None;
-    for rec in &records {
-        match rec.get("event_type") {
-            Some(Value::String(t)) if t == "stats" => last = rec.get("stats"),
-            Some(_) => {}
-            None => return CheckOutcome::Fail("eve.json record without event_type".into()),
+    for line in text.lines() {
+        let Ok(rec) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if rec.get("event_type").and_then(Value::as_str) == Some("stats") {
+            last = rec.get("stats").cloned();
         }
     }
     let Some(last) = last else {
-        return CheckOutcome::Fail("no stats record in eve.json".into());
+        return CheckOutcome::Fail("no stats event found in eve.json".into());
     };
     for (key, expected) in entries(stats) {
-        match match_key(last, &key, expected) {
-            Ok(true) => {}
-            Ok(false) => {
-                let got = crate::value::find_value(&key, last)
-                    .map(|f| crate::value::show_found(&f))
-                    .unwrap_or_default();
-                return CheckOutcome::Fail(format!(
-                    "stats.{key}: expected {} got {got}",
-                    show_yaml(expected)
-                ));
-            }
-            Err(e) => return CheckOutcome::Fail(format!("stats: {e}")),
+        if !match_key(&last, &key, expected) {
+            let got = crate::value::show_found(&crate::value::find_value(&key, &last));
+            return CheckOutcome::Fail(format!(
+                "stats.{key}: expected {} got {got}",
+                show_yaml(expected)
+            ));
         }
     }
     CheckOutcome::Pass
@@ -191,6 +191,9 @@ pub fn run_stats(stats: &Yaml, out: &Path) -> CheckOutcome {
 /// A `file-compare:` check: `filename` (in the output folder) equals `expected` (in the test
 /// folder), byte for byte.
 pub fn run_file_compare(fc: &Yaml, out: &Path, test_dir: &Path) -> CheckOutcome {
+    if let Some(bad) = unexpected_key(fc, &["requires", "filename", "expected"], "file-compare") {
+        return bad;
+    }
     let (Some(file), Some(expected)) = (get(fc, "filename"), get(fc, "expected")) else {
         return CheckOutcome::Fail("file-compare needs filename and expected".into());
     };
@@ -224,19 +227,14 @@ pub fn run_shell_check(
     env: &ReqEnv<'_>,
     run: &dyn Fn(&str) -> ShellRun,
 ) -> CheckOutcome {
+    if let Some(bad) = unexpected_key(shell, &["requires", "args", "expect"], "shell") {
+        return bad;
+    }
     let Some(args) = get(shell, "args") else {
         return CheckOutcome::Fail("shell check missing args".into());
     };
-    let mut req = yaml_rust2::yaml::Hash::new();
-    for key in ["version", "min-version", "lt-version"] {
-        if let Some(v) = get(shell, key) {
-            req.insert(Yaml::String(key.into()), v.clone());
-        }
-    }
-    match check_requires(&Yaml::Hash(req), env) {
-        Ok(()) => {}
-        Err(ReqError::Unsatisfied(why)) => return CheckOutcome::Skipped(why),
-        Err(ReqError::Invalid(why)) => return CheckOutcome::Fail(why),
+    if let Some(outcome) = check_own_requires(shell, env) {
+        return outcome;
     }
     let cmd = yaml_to_py_str(args);
     let short = cmd.trim().lines().next().unwrap_or("").to_string();
@@ -301,6 +299,7 @@ mod tests {
         let env = ReqEnv {
             info: &info,
             srcdir: &dir,
+            test_dir: Some(&dir),
             run_script: &no_script,
         };
         // (check yaml, expected outcome kind: 'P' pass, 'F' fail, 'S' skipped)
@@ -313,8 +312,12 @@ mod tests {
             ),
             (
                 "filter: {count: 2, match: {alert.signature.__startswith: ET}}",
+                'P',
+            ),
+            (
+                "filter: {count: 0, match: {event_type: alert}, min-version: 8}",
                 'F',
-            ), // error on records without it
+            ), // unknown key
             (
                 "filter: {count: 2, match: {event_type: alert, alert.signature.__startswith: ET}}",
                 'P',
@@ -331,12 +334,12 @@ mod tests {
                 'S',
             ),
             (
-                "filter: {count: 0, match: {event_type: alert}, min-version: 8}",
+                "filter: {count: 0, match: {event_type: alert}, requires: {features: [HAVE_LUA]}}",
                 'S',
             ),
             (
-                "filter: {count: 0, match: {event_type: alert}, feature: HAVE_LUA}",
-                'S',
+                "filter: {count: 1, match: {event_type: flow}, requires: {min-version: 7}}",
+                'P',
             ),
             ("filter: {count: 1, filename: bad.json, match: {a: 1}}", 'F'),
             (
@@ -405,6 +408,7 @@ mod tests {
         let env = ReqEnv {
             info: &info,
             srcdir: &dir,
+            test_dir: Some(&dir),
             run_script: &no_script,
         };
         // A fake shell: "ok N" prints N, "fail" fails.
@@ -428,7 +432,11 @@ mod tests {
             ("shell: {args: ok 2, expect: 1}", 'F'),
             ("shell: {args: ok 2}", 'P'),
             ("shell: {args: fail}", 'F'),
-            ("shell: {args: ok 1, expect: 1, min-version: 9}", 'S'),
+            (
+                "shell: {args: ok 1, expect: 1, requires: {min-version: 9}}",
+                'S',
+            ),
+            ("shell: {args: ok 1, expect: 1, min-version: 9}", 'F'),
             ("shell: {expect: 1}", 'F'),
             ("file-compare: {filename: a.txt, expected: b.txt}", 'P'),
             ("file-compare: {filename: a.txt, expected: c.txt}", 'F'),

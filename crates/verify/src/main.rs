@@ -10,7 +10,7 @@ use palisade_verify::{
 
 const USAGE: &str =
     "usage: palisade-verify [--engine palisade|suricata] [--bin PATH] [--suite DIR] \
-[-j N] [--out DIR] [--timeout SECS] [--keep] [--ratchet FILE] [--write-passing FILE] [--json FILE] \
+[-j N] [--out DIR] [--timeout SECS] [--keep] [--source-dir SURICATA_SRC] [--ratchet FILE] [--write-passing FILE] [--json FILE] \
 [PATTERN...]";
 
 struct Cli {
@@ -28,6 +28,7 @@ fn parse_args() -> Result<Cli, String> {
     let mut out = None;
     let mut timeout = None;
     let mut keep = false;
+    let mut source_dir = None;
     let mut ratchet = None;
     let mut write_passing = None;
     let mut json = None;
@@ -52,6 +53,7 @@ fn parse_args() -> Result<Cli, String> {
                 jobs = Some(s[2..].parse::<usize>().map_err(|_| format!("bad {s}"))?);
             }
             "--keep" => keep = true,
+            "--source-dir" => source_dir = Some(PathBuf::from(value("--source-dir")?)),
             "--ratchet" => ratchet = Some(PathBuf::from(value("--ratchet")?)),
             "--write-passing" => write_passing = Some(PathBuf::from(value("--write-passing")?)),
             "--json" => json = Some(PathBuf::from(value("--json")?)),
@@ -76,6 +78,7 @@ fn parse_args() -> Result<Cli, String> {
         opts.timeout = Duration::from_secs(t.max(1));
     }
     opts.keep_passing = keep;
+    opts.source_dir = source_dir;
     opts.patterns = patterns;
     Ok(Cli {
         opts,
@@ -120,7 +123,13 @@ fn main() -> ExitCode {
         }
     }
     if let Some(path) = &cli.write_passing {
-        let mut text = String::new();
+        let mut text = format!(
+            "# suricata-verify tests passing with {} ({} of {}); written by palisade-verify \
+             --write-passing. One name per line, # starts a comment.\n",
+            report.info.engine.name(),
+            report.passed(),
+            report.results.len()
+        );
         for n in report.passing_names() {
             text.push_str(n);
             text.push('\n');

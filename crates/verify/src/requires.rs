@@ -21,8 +21,10 @@ pub enum ReqError {
 /// Where requirement scripts run and which files they see.
 pub struct ReqEnv<'a> {
     pub info: &'a EngineInfo,
-    /// The stand-in for the Suricata source folder (cwd of `script:` and `files:`).
+    /// The stand-in for the Suricata source folder (cwd of `script:`).
     pub srcdir: &'a Path,
+    /// The test's folder: relative `files:` are looked up there.
+    pub test_dir: Option<&'a Path>,
     /// Runs a shell command in `srcdir`, returning whether it exited 0.
     pub run_script: &'a dyn Fn(&str) -> bool,
 }
@@ -64,6 +66,31 @@ pub fn eval_lambda(expr: &str) -> Option<bool> {
 /// Checks every key of a `requires:` mapping; `pcap` is handled by the caller.
 pub fn check_requires(requires: &Yaml, env: &ReqEnv<'_>) -> Result<(), ReqError> {
     let info = env.info;
+    match requires {
+        Yaml::Hash(_) | Yaml::Null => {}
+        _ => return Err(ReqError::Invalid("requires must be a mapping".into())),
+    }
+    if let Some(cmds) = crate::suite::get(requires, "command") {
+        for c in str_list(cmds) {
+            if crate::engine::resolve_bin(Path::new(&c)).is_err() {
+                return Err(ReqError::Unsatisfied(format!("requires command {c}")));
+            }
+        }
+    }
+    if let (Some(gt), Some(lt)) = (
+        crate::suite::get(requires, "gt-version"),
+        crate::suite::get(requires, "lt-version"),
+    ) {
+        let gt_v = version_req(gt, Expr::Gte)?;
+        let lt_v = version_req(lt, Expr::Gte)?;
+        if !gt_v.is_lt(&lt_v) {
+            return Err(ReqError::Invalid(format!(
+                "test has both lt-version {} and gt-version {}",
+                yaml_to_py_str(lt),
+                yaml_to_py_str(gt)
+            )));
+        }
+    }
     for (key, value) in entries(requires) {
         match key.as_str() {
             "min-version" => {
@@ -118,7 +145,11 @@ pub fn check_requires(requires: &Yaml, env: &ReqEnv<'_>) -> Result<(), ReqError>
             }
             "files" => {
                 for f in str_list(value) {
-                    if !env.srcdir.join(&f).exists() {
+                    let path = match env.test_dir {
+                        Some(dir) => dir.join(&f),
+                        None => Path::new(&f).to_path_buf(),
+                    };
+                    if !path.exists() {
                         return Err(ReqError::Unsatisfied(format!("requires file {f}")));
                     }
                 }
@@ -133,7 +164,7 @@ pub fn check_requires(requires: &Yaml, env: &ReqEnv<'_>) -> Result<(), ReqError>
                     }
                 }
             }
-            "pcap" => {}
+            "pcap" | "command" => {}
             "lambda" => {
                 let text = yaml_to_py_str(value);
                 match eval_lambda(&text) {
@@ -218,6 +249,7 @@ mod tests {
         let env = ReqEnv {
             info: &info,
             srcdir: Path::new("/"),
+            test_dir: Some(Path::new("/")),
             run_script: &script,
         };
         // (requires body, expected: Ok = applies, Some(true) = unsatisfied, Some(false) = invalid)
@@ -248,6 +280,10 @@ mod tests {
             ("os: linux", None),
             ("os: windows", Some(true)),
             ("min-version: 7\nfeatures: [NOPE]", Some(true)),
+            ("command: [sh]", None),
+            ("command: [no-such-command-xyz]", Some(true)),
+            ("gt-version: 6\nlt-version: 8", None),
+            ("gt-version: 8\nlt-version: 7", Some(false)),
             ("bogus: 1", Some(false)),
             ("min-version: abc", Some(false)),
         ];

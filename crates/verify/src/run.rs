@@ -37,6 +37,9 @@ pub struct Options {
     pub timeout: Duration,
     /// Keep the output folders of passing tests (they are removed otherwise).
     pub keep_passing: bool,
+    /// A Suricata source tree in which `requires: script:` probes run (`grep X src/y.c`);
+    /// without one they run in the stand-in source folder, find nothing, and skip the test.
+    pub source_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -51,6 +54,7 @@ impl Options {
             patterns: Vec::new(),
             timeout: Duration::from_secs(120),
             keep_passing: false,
+            source_dir: None,
         }
     }
 }
@@ -152,6 +156,10 @@ struct Ctx {
     out_root: PathBuf,
     timeout: Duration,
     keep_passing: bool,
+    /// Numbers the private unix-command sockets of concurrent runs.
+    socket_seq: AtomicUsize,
+    /// Where `requires: script:` probes run.
+    script_dir: PathBuf,
 }
 
 /// Runs the selected tests; `on_result` sees each result in name order as soon as it and all
@@ -177,10 +185,12 @@ pub fn run_suite(opts: &Options, on_result: &mut dyn FnMut(&TestResult)) -> Resu
         default_yaml: suite_dir.join("suricata-7.0.10.yaml"),
         suite: suite_dir,
         info: info.clone(),
-        srcdir,
+        srcdir: srcdir.clone(),
         out_root: out_root.clone(),
         timeout: opts.timeout,
         keep_passing: opts.keep_passing,
+        socket_seq: AtomicUsize::new(0),
+        script_dir: opts.source_dir.clone().unwrap_or_else(|| srcdir.clone()),
     };
 
     let next = AtomicUsize::new(0);
@@ -303,8 +313,9 @@ struct ProcOut {
 }
 
 fn kill_group(pid: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pid}")])
+    // The shell's builtin kill: no procps needed.
+    let _ = Command::new("/bin/sh")
+        .args(["-c", &format!("kill -KILL -{pid} 2>/dev/null")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
@@ -410,13 +421,14 @@ fn run_test_inner(ctx: &Ctx, test: &TestCase) -> Outcome {
         e
     };
     let run_script = |s: &str| {
-        run_process(sh(s, &ctx.srcdir, &script_env), ctx.timeout, true)
+        run_process(sh(s, &ctx.script_dir, &script_env), ctx.timeout, true)
             .map(|o| o.code == Some(0))
             .unwrap_or(false)
     };
     let req_env = ReqEnv {
         info: &ctx.info,
         srcdir: &ctx.srcdir,
+        test_dir: Some(&test.dir),
         run_script: &run_script,
     };
 
@@ -577,6 +589,13 @@ fn build_command(
             etc.join("reference.config").display()
         ));
     }
+    // Concurrent runs must not share the default configuration's unix-command socket
+    // (/var/run/suricata-command.socket): Suricata fails to start when another run holds it.
+    args.push("--set".into());
+    args.push(format!(
+        "unix-command.filename={}",
+        socket_path(ctx).display()
+    ));
     args.push("--init-errors-fatal".into());
     args.push("-l".into());
     args.push(out.display().to_string());
@@ -651,6 +670,17 @@ fn build_command(
     let mut cmd = Command::new(&ctx.info.bin);
     cmd.args(&args).current_dir(&test.dir).envs(env);
     Ok((cmd, text))
+}
+
+/// A private socket path, short enough for a unix socket address (< 108 bytes).
+fn socket_path(ctx: &Ctx) -> PathBuf {
+    let n = ctx.socket_seq.fetch_add(1, Ordering::Relaxed);
+    let p = ctx.out_root.join(".sockets").join(format!("{n}.sock"));
+    if p.as_os_str().len() < 100 && std::fs::create_dir_all(ctx.out_root.join(".sockets")).is_ok() {
+        p
+    } else {
+        std::env::temp_dir().join(format!("pv-{}-{n}.sock", std::process::id()))
+    }
 }
 
 /// `min7.0.1.rules` applies from 7.0.1 on; other rule files always apply.
@@ -781,6 +811,31 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(substitute(text, &vars).ok().as_deref(), *want, "{text}");
         }
+    }
+
+    #[test]
+    fn process_timeout_kills_the_group() {
+        let env = HashMap::new();
+        let start = Instant::now();
+        // A background grandchild holds stdout open: it must be killed too.
+        let out = run_process(
+            sh("sleep 30 & echo started; sleep 30", Path::new("/"), &env),
+            Duration::from_millis(500),
+            true,
+        )
+        .unwrap();
+        assert!(out.timed_out);
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "started");
+        assert!(start.elapsed() < Duration::from_secs(10));
+
+        let ok = run_process(
+            sh("exit 3", Path::new("/"), &env),
+            Duration::from_secs(10),
+            true,
+        )
+        .unwrap();
+        assert!(!ok.timed_out);
+        assert_eq!(ok.code, Some(3));
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Looking up dotted paths in EVE records and comparing them with expectations from test.yaml.
 //!
-//! The semantics follow suricata-verify's runner (a Python program): a missing key and a JSON
-//! `null` are both "None"; YAML and JSON numbers compare by value (booleans count as 0/1);
-//! a type error in a suffix operation (e.g. `__find` on a missing value) is an error that fails
-//! the whole test, not a mere non-match. Key order of `match:` is kept, and evaluation stops at
-//! the first key that does not match, so an earlier key can protect a later one.
+//! The semantics follow suricata-verify's current runner (a Python program): a missing key,
+//! a lookup through a non-object and a JSON `null` are all "None"; YAML and JSON numbers
+//! compare by value (booleans count as 0/1 for equality, never for `__gt`...); the string
+//! suffixes (`__find`, `__startswith`, `__endswith`) compare Python's `str()` of both sides
+//! and never match None; `__contains` is Python's `in`, false on a type mismatch. Key order
+//! of `match:` is kept and evaluation stops at the first key that does not match.
 
 use serde_json::Value;
 use yaml_rust2::Yaml;
@@ -12,7 +13,7 @@ use yaml_rust2::Yaml;
 /// Result of a path lookup.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Found<'a> {
-    /// Missing key, out-of-range index, or JSON null.
+    /// Missing key, lookup through a non-object, out-of-range index, or JSON null.
     None,
     Val(&'a Value),
     /// A string produced by indexing a string (`s[0]`).
@@ -56,63 +57,48 @@ fn py_len(found: &Found<'_>) -> i64 {
 }
 
 /// Looks up a dotted path (`alert.metadata.tag[0]`, `dns.rrname.__len`, `tls.sni.__find`).
-/// Suffix parts (`__find`, `__contains`, ...) stop the walk and yield the value reached.
-pub fn find_value<'a>(path: &str, root: &'a Value) -> Result<Found<'a>, String> {
+/// Suffix parts (`__find`, `__contains`, `__gt`...) stop the walk and yield the value reached.
+pub fn find_value<'a>(path: &str, root: &'a Value) -> Found<'a> {
     let mut cur = Found::Val(root);
     for part in path.split('.') {
         if let Found::Val(Value::Null) = cur {
             cur = Found::None;
         }
         if part == "__len" {
-            return Ok(Found::Len(py_len(&cur)));
+            return Found::Len(py_len(&cur));
         }
         if PASS_THROUGH.contains(&part) {
             break;
         }
         let (name, index) = split_index(part);
-        let next = match &cur {
-            Found::Val(Value::Object(map)) => match map.get(name) {
-                Some(v) => v,
-                None => return Ok(Found::None),
-            },
-            // Python's `name in obj` on a list/string is a membership/substring test; when it
-            // holds, the following subscript is a type error.
-            Found::Val(Value::Array(items)) => {
-                if items.iter().any(|i| i.as_str() == Some(name)) {
-                    return Err(format!("cannot index a list with {name:?} in {path}"));
-                }
-                return Ok(Found::None);
-            }
-            Found::Val(Value::String(s)) | Found::Char(s) => {
-                if s.contains(name) {
-                    return Err(format!("cannot index a string with {name:?} in {path}"));
-                }
-                return Ok(Found::None);
-            }
-            _ => return Err(format!("cannot look up {name:?} in a non-object ({path})")),
+        let Found::Val(Value::Object(map)) = &cur else {
+            return Found::None;
+        };
+        let Some(next) = map.get(name) else {
+            return Found::None;
         };
         cur = Found::Val(next);
         if let Some(digits) = index {
             let Ok(i) = digits.parse::<usize>() else {
-                return Ok(Found::None);
+                return Found::None;
             };
             cur = match next {
                 Value::Array(items) => match items.get(i) {
                     Some(v) => Found::Val(v),
-                    None => return Ok(Found::None),
+                    None => return Found::None,
                 },
                 Value::String(s) => match s.chars().nth(i) {
                     Some(c) => Found::Char(c.to_string()),
-                    None => return Ok(Found::None),
+                    None => return Found::None,
                 },
-                _ => return Ok(Found::None),
+                _ => return Found::None,
             };
         }
     }
     if let Found::Val(Value::Null) = cur {
         cur = Found::None;
     }
-    Ok(cur)
+    cur
 }
 
 /// A number in Python's numeric tower (bool ⊂ int ⊂ float).
@@ -180,14 +166,6 @@ fn found_num(f: &Found<'_>) -> Option<Num> {
     match f {
         Found::Val(v) => json_num(v),
         Found::Len(n) => Some(Num::Int(i128::from(*n))),
-        _ => None,
-    }
-}
-
-fn found_str<'b>(f: &'b Found<'_>) -> Option<&'b str> {
-    match f {
-        Found::Val(Value::String(s)) => Some(s),
-        Found::Char(s) => Some(s),
         _ => None,
     }
 }
@@ -285,63 +263,123 @@ pub fn yaml_to_py_str(y: &Yaml) -> String {
     }
 }
 
-/// Evaluates one `key: expected` entry of a `match:` (or a `stats:` entry) against a record.
-/// `Ok(false)` is a non-match; `Err` is an evaluation error that fails the test.
-pub fn match_key(record: &Value, key: &str, expected: &Yaml) -> Result<bool, String> {
-    if key == "has-key" || key == "not-has-key" {
-        let Yaml::String(path) = expected else {
-            return Err(format!("{key} needs a path, got {}", show_yaml(expected)));
-        };
-        let present = !matches!(find_value(path, record)?, Found::None);
-        return Ok(present == (key == "has-key"));
+fn py_float(f: f64) -> String {
+    if f.is_nan() {
+        "nan".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { "inf" } else { "-inf" }.into()
+    } else if f == f.trunc() && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        f.to_string()
     }
-    let found = find_value(key, record)?;
+}
+
+fn py_repr_str(s: &str) -> String {
+    if s.contains('\'') && !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+fn py_repr(v: &Value) -> String {
+    match v {
+        Value::String(s) => py_repr_str(s),
+        other => py_str(other),
+    }
+}
+
+/// Python's `str()` of a JSON value.
+pub fn py_str(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => {
+            if n.is_f64() {
+                n.as_f64().map(py_float).unwrap_or_default()
+            } else {
+                n.to_string()
+            }
+        }
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("[{}]", a.iter().map(py_repr).collect::<Vec<_>>().join(", ")),
+        Value::Object(o) => format!(
+            "{{{}}}",
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", py_repr_str(k), py_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn found_py_str(f: &Found<'_>) -> Option<String> {
+    match f {
+        Found::None => None,
+        Found::Val(v) => Some(py_str(v)),
+        Found::Char(s) => Some(s.clone()),
+        Found::Len(n) => Some(n.to_string()),
+    }
+}
+
+/// Python's `expected in value`, a type mismatch counting as false.
+fn py_contains(found: &Found<'_>, expected: &Yaml) -> bool {
+    match (found, expected) {
+        (Found::Val(Value::String(s)), Yaml::String(want)) => s.contains(want.as_str()),
+        (Found::Char(s), Yaml::String(want)) => s.contains(want.as_str()),
+        (Found::Val(Value::Array(items)), _) => items.iter().any(|i| json_eq_yaml(i, expected)),
+        (Found::Val(Value::Object(map)), Yaml::String(want)) => map.contains_key(want),
+        _ => false,
+    }
+}
+
+/// Evaluates one `key: expected` entry of a `match:` (or a `stats:` entry) against a record.
+pub fn match_key(record: &Value, key: &str, expected: &Yaml) -> bool {
+    if key == "has-key" || key == "not-has-key" {
+        let want_present = key == "has-key";
+        let paths: Vec<String> = match expected {
+            Yaml::Array(items) => items.iter().map(yaml_to_py_str).collect(),
+            other => vec![yaml_to_py_str(other)],
+        };
+        return paths
+            .iter()
+            .all(|p| !matches!(find_value(p, record), Found::None) == want_present);
+    }
+    let found = find_value(key, record);
     let suffix = key.rsplit('.').next().unwrap_or("");
-    let type_err = || {
-        Err(format!(
-            "{key}: cannot apply to {} with {}",
-            show_found(&found),
-            show_yaml(expected)
-        ))
-    };
     match suffix {
         "__find" | "__startswith" | "__endswith" => {
-            let (Some(val), Yaml::String(want)) = (found_str(&found), expected) else {
-                return type_err();
+            let Some(val) = found_py_str(&found) else {
+                return false;
             };
-            Ok(match suffix {
+            let want = yaml_to_py_str(expected);
+            match suffix {
                 "__find" => val.contains(want.as_str()),
                 "__startswith" => val.starts_with(want.as_str()),
                 _ => val.ends_with(want.as_str()),
-            })
+            }
         }
-        "__contains" => match (&found, expected) {
-            (Found::Val(Value::String(s)), Yaml::String(want)) => Ok(s.contains(want.as_str())),
-            (Found::Char(s), Yaml::String(want)) => Ok(s.contains(want.as_str())),
-            (Found::Val(Value::Array(items)), _) => {
-                Ok(items.iter().any(|i| json_eq_yaml(i, expected)))
-            }
-            (Found::Val(Value::Object(map)), Yaml::String(want)) => Ok(map.contains_key(want)),
-            (Found::Val(Value::Object(_)), Yaml::Integer(_) | Yaml::Boolean(_) | Yaml::Null) => {
-                Ok(false)
-            }
-            _ => type_err(),
-        },
+        "__contains" => py_contains(&found, expected),
         "__gt" | "__gte" | "__lt" | "__lte" => {
+            if matches!(found, Found::Val(Value::Bool(_))) || matches!(expected, Yaml::Boolean(_)) {
+                return false;
+            }
             let (Some(a), Some(b)) = (found_num(&found), yaml_num(expected)) else {
-                return type_err();
+                return false;
             };
             let Some(ord) = num_cmp(a, b) else {
-                return Ok(false);
+                return false;
             };
-            Ok(match suffix {
+            match suffix {
                 "__gt" => ord.is_gt(),
                 "__gte" => ord.is_ge(),
                 "__lt" => ord.is_lt(),
                 _ => ord.is_le(),
-            })
+            }
         }
-        _ => Ok(found_eq(&found, expected)),
+        _ => found_eq(&found, expected),
     }
 }
 
@@ -380,81 +418,106 @@ mod tests {
     #[test]
     fn match_key_table() {
         let r = record();
-        // (key, expected yaml, result: Some(bool) or None for an evaluation error)
-        let cases: &[(&str, &str, Option<bool>)] = &[
-            ("event_type", "alert", Some(true)),
-            ("event_type", "flow", Some(false)),
-            ("src_port", "80", Some(true)),
-            ("src_port", "\"80\"", Some(false)), // strings are not numbers
-            ("src_port", "80.0", Some(true)),
-            ("flow_id", "1234567890123", Some(true)),
-            ("score", "1.5", Some(true)),
-            ("ok", "true", Some(true)),
-            ("ok", "1", Some(true)), // Python: True == 1
-            ("nothing", "~", Some(true)),
-            ("missing", "~", Some(true)),
-            ("missing", "0", Some(false)),
-            ("alert.signature_id", "1", Some(true)),
-            ("alert.metadata.tag[0]", "a", Some(true)),
-            ("alert.metadata.tag[1]", "b", Some(true)),
-            ("alert.metadata.tag[2]", "~", Some(true)),
-            ("alert.metadata.tag", "[a, b]", Some(true)),
-            ("alert.metadata.tag", "[b, a]", Some(false)),
-            ("obj", "{k: 1}", Some(true)),
-            ("obj", "{k: 2}", Some(false)),
-            ("dns.queries[0].rrname", "example.com", Some(true)),
-            ("tcp.flags[0]", "' 1'", Some(false)),
-            ("tcp.flags[0]", "'1'", Some(true)),
-            ("tcp.flags[0]", "1", Some(false)), // "1" != 1
+        // (key, expected yaml, matches)
+        let cases: &[(&str, &str, bool)] = &[
+            ("event_type", "alert", true),
+            ("event_type", "flow", false),
+            ("src_port", "80", true),
+            ("src_port", "\"80\"", false), // strings are not numbers
+            ("src_port", "80.0", true),
+            ("flow_id", "1234567890123", true),
+            ("score", "1.5", true),
+            ("ok", "true", true),
+            ("ok", "1", true), // Python: True == 1
+            ("nothing", "~", true),
+            ("missing", "~", true),
+            ("missing", "0", false),
+            ("alert.signature_id", "1", true),
+            ("alert.metadata.tag[0]", "a", true),
+            ("alert.metadata.tag[1]", "b", true),
+            ("alert.metadata.tag[2]", "~", true),
+            ("alert.metadata.tag", "[a, b]", true),
+            ("alert.metadata.tag", "[b, a]", false),
+            ("obj", "{k: 1}", true),
+            ("obj", "{k: 2}", false),
+            ("dns.queries[0].rrname", "example.com", true),
+            ("tcp.flags[0]", "'1'", true),
+            ("tcp.flags[0]", "1", false), // "1" != 1
             // __len
-            ("alert.metadata.tag.__len", "2", Some(true)),
-            ("alert.metadata.empty.__len", "0", Some(true)),
-            ("dns.queries[0].rrname.__len", "11", Some(true)),
-            ("obj.__len", "1", Some(true)),
-            ("src_port.__len", "-1", Some(true)),
-            ("missing.__len", "0", Some(false)),
-            // __find / __startswith / __endswith
-            ("alert.signature.__find", "id check", Some(true)),
-            ("alert.signature.__find", "nope", Some(false)),
-            ("alert.signature.__startswith", "GPL", Some(true)),
-            ("alert.signature.__startswith", "root", Some(false)),
-            ("pcap_filename.__endswith", "ip_secopt.pcap", Some(true)),
-            ("pcap_filename.__endswith", "x", Some(false)),
-            ("missing.__find", "x", None),
-            ("src_port.__startswith", "8", None),
+            ("alert.metadata.tag.__len", "2", true),
+            ("alert.metadata.empty.__len", "0", true),
+            ("dns.queries[0].rrname.__len", "11", true),
+            ("obj.__len", "1", true),
+            ("src_port.__len", "-1", true),
+            ("missing.__len", "0", false),
+            // __find / __startswith / __endswith (on Python's str() of the value)
+            ("alert.signature.__find", "id check", true),
+            ("alert.signature.__find", "nope", false),
+            ("alert.signature.__startswith", "GPL", true),
+            ("alert.signature.__startswith", "root", false),
+            ("pcap_filename.__endswith", "ip_secopt.pcap", true),
+            ("pcap_filename.__endswith", "x", false),
+            ("missing.__find", "x", false),
+            ("src_port.__startswith", "8", true),
+            ("ok.__find", "True", true),
+            ("alert.metadata.tag.__find", "'a'", true),
             // __contains
-            ("alert.metadata.tag.__contains", "b", Some(true)),
-            ("alert.metadata.tag.__contains", "c", Some(false)),
-            ("list.__contains", "2", Some(true)),
-            ("list.__contains", "5", Some(false)),
-            ("alert.signature.__contains", "ATTACK", Some(true)),
-            ("obj.__contains", "k", Some(true)),
-            ("obj.__contains", "z", Some(false)),
-            ("missing.__contains", "x", None),
+            ("alert.metadata.tag.__contains", "b", true),
+            ("alert.metadata.tag.__contains", "c", false),
+            ("list.__contains", "2", true),
+            ("list.__contains", "5", false),
+            ("alert.signature.__contains", "ATTACK", true),
+            ("alert.signature.__contains", "1", false), // 1 in "..." is a type error
+            ("obj.__contains", "k", true),
+            ("obj.__contains", "z", false),
+            ("missing.__contains", "x", false),
+            ("src_port.__contains", "8", false),
             // numeric comparisons
-            ("src_port.__gt", "79", Some(true)),
-            ("src_port.__gt", "80", Some(false)),
-            ("src_port.__gte", "80", Some(true)),
-            ("src_port.__lt", "81", Some(true)),
-            ("src_port.__lte", "79", Some(false)),
-            ("score.__lt", "2", Some(true)),
-            ("alert.metadata.tag.__len.__gt", "1", Some(true)),
-            ("event_type.__gt", "1", None),
-            // has-key / not-has-key
-            ("has-key", "alert.metadata", Some(true)),
-            ("has-key", "alert.nope", Some(false)),
-            ("has-key", "nothing", Some(false)), // null counts as absent
-            ("not-has-key", "alert.nope", Some(true)),
-            ("not-has-key", "dns.queries[0]", Some(false)),
-            ("not-has-key", "dns.answers[0]", Some(true)),
-            // lookups through non-objects
-            ("words.x", "1", None),
-            ("words.z", "~", Some(true)),
-            ("src_port.x", "1", None),
+            ("src_port.__gt", "79", true),
+            ("src_port.__gt", "80", false),
+            ("src_port.__gte", "80", true),
+            ("src_port.__lt", "81", true),
+            ("src_port.__lte", "79", false),
+            ("score.__lt", "2", true),
+            ("alert.metadata.tag.__len.__gt", "1", true),
+            ("event_type.__gt", "1", false),
+            ("ok.__gte", "0", false), // booleans never compare
+            ("missing.__lt", "1", false),
+            // has-key / not-has-key, single paths or lists
+            ("has-key", "alert.metadata", true),
+            ("has-key", "alert.nope", false),
+            ("has-key", "nothing", false), // null counts as absent
+            ("has-key", "[alert, dns]", true),
+            ("has-key", "[alert, nope]", false),
+            ("not-has-key", "alert.nope", true),
+            ("not-has-key", "dns.queries[0]", false),
+            ("not-has-key", "dns.answers[0]", true),
+            ("not-has-key", "[nope, nope2]", true),
+            ("not-has-key", "[nope, alert]", false),
+            // lookups through non-objects are None
+            ("words.x", "~", true),
+            ("src_port.x", "~", true),
+            ("tcp.flags.x", "1", false),
         ];
         for (key, expected, want) in cases {
-            let got = match_key(&r, key, &y(expected)).ok();
-            assert_eq!(got, *want, "{key}: {expected}");
+            assert_eq!(match_key(&r, key, &y(expected)), *want, "{key}: {expected}");
+        }
+    }
+
+    #[test]
+    fn json_py_str_table() {
+        let cases = [
+            (json!("s"), "s"),
+            (json!(1), "1"),
+            (json!(1.0), "1.0"),
+            (json!(2.5), "2.5"),
+            (json!(true), "True"),
+            (json!(null), "None"),
+            (json!(["a", 1]), "['a', 1]"),
+            (json!({"k": "v"}), "{'k': 'v'}"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(py_str(&v), want, "{v}");
         }
     }
 
