@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use palisade_rules::{Action, Classification, Rule, RuleContext, ThresholdEntry, ThresholdType};
 
 use crate::addr::IpSet;
@@ -105,7 +105,10 @@ impl Prefilter {
         let ac = if pats.is_empty() {
             None
         } else {
+            // A contiguous NFA: the DFA the builder picks for small sets costs 256
+            // transitions per state, too much with one automaton per port group.
             AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::Standard)
                 .ascii_case_insensitive(true)
                 .build(pats.iter().map(|(p, _)| *p))
