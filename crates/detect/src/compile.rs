@@ -213,6 +213,9 @@ pub struct CompiledRule {
     pub(crate) payload: Option<BufferProgram>,
     pub(crate) hdr_bufs: Vec<(HdrBuf, BufferProgram)>,
     pub(crate) app_bufs: Vec<(BufferId, BufferProgram)>,
+    /// App-layer keywords other than buffers (`dns.opcode`, `app-layer-event`, ...): no
+    /// evaluator exists yet, so the rule cannot match.
+    pub app_keywords: Vec<&'static str>,
     pub(crate) bits_pre: Vec<BitCond>,
     pub(crate) bits_post: Vec<BitAct>,
     pub(crate) ints_pre: Vec<IntKw>,
@@ -469,6 +472,7 @@ pub(crate) fn compile_rule(
     let mut ints_post = Vec::new();
     let mut x_pre = Vec::new();
     let mut x_post = Vec::new();
+    let mut app_keywords = Vec::new();
     for o in &rule.options {
         let Some(k) = lookup(o.keyword) else {
             return Err(skip("unknown keyword", o.keyword));
@@ -641,8 +645,9 @@ pub(crate) fn compile_rule(
             // Accepted and without effect on matching here.
             "config" | "prefilter" | "bypass" | "nfq_set_mark" | "engine-event" => {}
             other => {
-                if !k.app.is_empty() {
+                if !k.app.is_empty() || other == "app-layer-event" {
                     needs_app = true;
+                    app_keywords.push(k.name);
                 } else {
                     return Err(skip("unsupported keyword", other.to_string()));
                 }
@@ -752,6 +757,7 @@ pub(crate) fn compile_rule(
         payload,
         hdr_bufs,
         app_bufs,
+        app_keywords,
         bits_pre,
         bits_post,
         ints_pre,

@@ -337,7 +337,7 @@ impl Detector {
         app: Option<&[(BufferId, &[u8])]>,
         now: f64,
     ) -> Option<u8> {
-        if !header_match(r, pv) || !flow_match(r, pv) {
+        if !r.app_keywords.is_empty() || !header_match(r, pv) || !flow_match(r, pv) {
             return None;
         }
         if let Some(a) = &r.app_proto {

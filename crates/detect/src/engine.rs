@@ -31,6 +31,9 @@ pub struct DetectConfig {
     pub max_threshold_entries: usize,
     /// Most hosts / host pairs holding xbits or hostbits.
     pub max_xbits_hosts: usize,
+    /// Use the multi-pattern prefilter (off: every rule of a group is inspected; for
+    /// measurements).
+    pub prefilter: bool,
 }
 
 impl Default for DetectConfig {
@@ -43,6 +46,7 @@ impl Default for DetectConfig {
             rule_context: RuleContext::default(),
             max_threshold_entries: 65536,
             max_xbits_hosts: 65536,
+            prefilter: true,
         }
     }
 }
@@ -82,7 +86,13 @@ pub(crate) struct Prefilter {
 }
 
 impl Prefilter {
-    fn build(nums: &[u32], rules: &[CompiledRule]) -> Prefilter {
+    fn build(nums: &[u32], rules: &[CompiledRule], enabled: bool) -> Prefilter {
+        if !enabled {
+            return Prefilter {
+                always: nums.to_vec(),
+                ..Prefilter::default()
+            };
+        }
         let mut pat_ids: HashMap<(&[u8], bool), usize> = HashMap::new();
         let mut pats: Vec<(&[u8], bool)> = Vec::new();
         let mut per_pat: Vec<Vec<u32>> = Vec::new();
@@ -201,7 +211,11 @@ pub(crate) struct ProtoGroup {
     pub by_sp: Option<PortTable>,
 }
 
-fn build_port_table(members: &[(u32, Vec<(u16, u16)>)], rules: &[CompiledRule]) -> PortTable {
+fn build_port_table(
+    members: &[(u32, Vec<(u16, u16)>)],
+    rules: &[CompiledRule],
+    enabled: bool,
+) -> PortTable {
     // Segment boundaries.
     let mut cuts: Vec<u32> = vec![0, 65536];
     for (_, ranges) in members {
@@ -235,7 +249,7 @@ fn build_port_table(members: &[(u32, Vec<(u16, u16)>)], rules: &[CompiledRule]) 
             Some(id) => *id,
             None => {
                 let id = pfs.len() as u32;
-                pfs.push(Prefilter::build(&set, rules));
+                pfs.push(Prefilter::build(&set, rules, enabled));
                 ids.insert(set, id);
                 id
             }
@@ -247,7 +261,12 @@ fn build_port_table(members: &[(u32, Vec<(u16, u16)>)], rules: &[CompiledRule]) 
     PortTable { idx, pfs }
 }
 
-fn build_group(nums: &[u32], rules: &[CompiledRule], with_ports: bool) -> ProtoGroup {
+fn build_group(
+    nums: &[u32],
+    rules: &[CompiledRule],
+    with_ports: bool,
+    enabled: bool,
+) -> ProtoGroup {
     let mut any = Vec::new();
     let mut dp = Vec::new();
     let mut sp = Vec::new();
@@ -264,9 +283,9 @@ fn build_group(nums: &[u32], rules: &[CompiledRule], with_ports: bool) -> ProtoG
         }
     }
     ProtoGroup {
-        any: Prefilter::build(&any, rules),
-        by_dp: (!dp.is_empty()).then(|| build_port_table(&dp, rules)),
-        by_sp: (!sp.is_empty()).then(|| build_port_table(&sp, rules)),
+        any: Prefilter::build(&any, rules, enabled),
+        by_dp: (!dp.is_empty()).then(|| build_port_table(&dp, rules, enabled)),
+        by_sp: (!sp.is_empty()).then(|| build_port_table(&sp, rules, enabled)),
     }
 }
 
@@ -607,9 +626,9 @@ impl DetectEngine {
         let groups: Vec<ProtoGroup> = GROUP_PROTOS
             .iter()
             .zip(&per_proto)
-            .map(|(p, nums)| build_group(nums, &compiled, matches!(p, 6 | 17 | 132)))
+            .map(|(p, nums)| build_group(nums, &compiled, matches!(p, 6 | 17 | 132), cfg.prefilter))
             .collect();
-        let other = build_group(&other, &compiled, false);
+        let other = build_group(&other, &compiled, false, cfg.prefilter);
         let mut max_patterns = 0;
         for g in groups.iter().chain(std::iter::once(&other)) {
             max_patterns = max_patterns.max(g.any.patterns());

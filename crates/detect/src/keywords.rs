@@ -449,12 +449,19 @@ impl PacketKw {
                 }
             }
             PacketKw::FragOffset { op, value } => {
+                // Not on rebuilt datagrams; IPv6 only with a fragment header.
+                if pv.rebuilt_fragment {
+                    return false;
+                }
                 let off = match p.ip {
                     Some(ip) if ip.version == 4 => match ipv4_u16(pv, 6) {
                         Some(r) => r & 0x1fff,
                         None => return false,
                     },
-                    Some(_) => p.fragment.map(|f| (f.offset / 8) as u16).unwrap_or(0),
+                    Some(_) => match p.fragment {
+                        Some(f) => (f.offset / 8) as u16,
+                        None => return false,
+                    },
                     None => return false,
                 };
                 op_cmp(*op, u64::from(off), u64::from(*value))

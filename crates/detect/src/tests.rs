@@ -450,6 +450,30 @@ fn app_layer_rules_wait_for_buffers() {
 }
 
 #[test]
+fn app_keywords_without_evaluator_never_match() {
+    let (e, w) = DetectEngine::build(
+        &rules(&[
+            "alert dns any any -> any any (dns.opcode:0; sid:1;)",
+            "alert http any any -> any any (app-layer-event:http.request_field_too_long; sid:2;)",
+        ]),
+        &DetectConfig::default(),
+    );
+    assert!(w.is_empty(), "{w:?}");
+    assert!(e.rules.iter().all(|r| r.kind == crate::RuleKind::AppLayer));
+    let mut det = Detector::new(e.shared());
+    let bytes = hex(UDP_ABCD);
+    let p = decode(&bytes);
+    let mut out = Vec::new();
+    for proto in ["dns", "http"] {
+        let mut pv = PacketView::new(&p);
+        pv.app_proto = Some(proto);
+        det.inspect_app_buffers(&pv, None, &[], &mut out);
+        det.inspect_packet(&pv, None, &mut out);
+    }
+    assert!(out.is_empty());
+}
+
+#[test]
 fn fast_pattern_selection() {
     let e = |t: &str| {
         let (e, w) = DetectEngine::build(&rules(&[t]), &DetectConfig::default());
