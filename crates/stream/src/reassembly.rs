@@ -78,7 +78,9 @@
 //!   record; the spare block (at most one per store) is not charged. A segment is stored
 //!   whole or not at all: when its new blocks and record do not fit in the budget nothing
 //!   is stored and [`InsertOutcome::memcap_hit`] is set (as Suricata drops the segment).
-//!   [`SegmentStore::mem_used`] is exactly what the store holds charged.
+//!   [`SegmentStore::mem_used`] is exactly what the store holds charged. Not charged:
+//!   the store itself, container slack (up to twice the peak number of records, regions
+//!   and block handles), the spare block and a small scratch list.
 
 mod policy;
 #[cfg(test)]
@@ -94,6 +96,10 @@ const BLOCK: u64 = BLOCK_SIZE as u64;
 
 /// Bytes charged to the budget per segment record held.
 pub const SEGMENT_OVERHEAD: u64 = 16;
+
+/// Scratch entries kept between inserts (more are freed after an insert that needed
+/// them), so that uncharged memory stays small.
+const SCRATCH_KEEP: usize = 64;
 
 /// A memory budget shared by many stores (e.g. `stream.reassembly.memcap`).
 #[derive(Clone, Debug, Default)]
@@ -127,7 +133,9 @@ pub struct InsertOutcome {
     pub overlap: bool,
     /// ... and some overlapping bytes differed (Suricata's `stream.reassembly_overlap_different_data`).
     pub overlap_diff_data: bool,
-    /// Some bytes could not be stored because the budget was exhausted.
+    /// Some bytes could not be stored because the budget was exhausted. (A segment is
+    /// stored whole or not at all: when this is set, nothing of it was stored, as Suricata
+    /// drops the segment; `stream.reassembly_insert_memcap` / `tcp.segment_memcap_drop`.)
     pub memcap_hit: bool,
     /// New bytes actually stored.
     pub stored: u64,
@@ -274,6 +282,13 @@ impl SegmentStore {
 
     /// Inserts `data` at stream offset `offset`, resolving overlaps with `policy`.
     /// Bytes below [`SegmentStore::base`] (already released) are compared but not stored.
+    ///
+    /// A segment entirely below `base` only sets `overlap` (and `overlap_diff_data` when
+    /// released bytes still in memory differ); Suricata raises
+    /// `stream.reassembly_segment_before_base_seq` for it instead, and keeps a window of
+    /// data behind its progress (when checking for different data) so that such overlaps
+    /// are compared: the tracker decides how far back it releases. Bytes past `u64::MAX`
+    /// are cut off. Never panics; costs O(log n) plus the bytes copied for in-order data.
     pub fn insert(
         &mut self,
         offset: u64,
@@ -370,6 +385,7 @@ impl SegmentStore {
             }
         }
         others.clear();
+        others.shrink_to(SCRATCH_KEEP);
         self.scratch_cover = others;
 
         // Bounds.
@@ -377,7 +393,7 @@ impl SegmentStore {
         let opens_region = ri == self.regions.len() || self.regions[ri].0 > end;
         if opens_region && self.regions.len() >= self.limits.max_regions {
             out.limit_hit = true;
-            self.scratch = keep;
+            self.put_scratch(keep);
             return out;
         }
         let action = match self.recs.binary_search(&rec) {
@@ -391,7 +407,7 @@ impl SegmentStore {
                     RecAction::ExtendLast
                 } else {
                     out.limit_hit = true;
-                    self.scratch = keep;
+                    self.put_scratch(keep);
                     return out;
                 }
             }
@@ -406,7 +422,7 @@ impl SegmentStore {
             };
         if !mem.try_reserve(need) {
             out.memcap_hit = true;
-            self.scratch = keep;
+            self.put_scratch(keep);
             return out;
         }
         self.charged += need;
@@ -426,8 +442,7 @@ impl SegmentStore {
         if cursor < end {
             self.write(cursor, &data[(cursor - offset) as usize..]);
         }
-        keep.clear();
-        self.scratch = keep;
+        self.put_scratch(keep);
 
         self.add_region(s, end);
         match action {
@@ -537,6 +552,7 @@ impl SegmentStore {
         for r in kept.drain(..).rev() {
             self.recs.push_front(r);
         }
+        kept.shrink_to(SCRATCH_KEEP);
         self.scratch_recs = kept;
 
         // Whole blocks below the new base.
@@ -569,6 +585,12 @@ impl SegmentStore {
         self.released_tail = (0, 0);
         let all = self.charged;
         self.uncharge(all, mem);
+    }
+
+    fn put_scratch(&mut self, mut keep: Vec<(u64, u64)>) {
+        keep.clear();
+        keep.shrink_to(SCRATCH_KEEP);
+        self.scratch = keep;
     }
 
     fn uncharge(&mut self, n: u64, mem: &mut MemBudget) {
