@@ -447,7 +447,7 @@ pub(crate) struct ByteExtract {
 }
 
 impl ByteExtract {
-    pub fn compile(b: &ByteOp, vars: &Vars) -> Result<ByteExtract, String> {
+    pub fn compile(b: &ByteOp, slot: u8) -> Result<ByteExtract, String> {
         let o = opts(b)?;
         let mut e = ByteExtract {
             nbytes: parse_int(&b.nbytes)?.clamp(0, 23) as usize,
@@ -456,7 +456,7 @@ impl ByteExtract {
             multiplier: 1,
             align: 0,
             relative: b.relative,
-            var: vars.index(b.var.as_deref().unwrap_or(""))?,
+            var: slot,
         };
         for (w, arg) in &o.words {
             match w.as_str() {
@@ -512,7 +512,7 @@ pub(crate) struct ByteMath {
 }
 
 impl ByteMath {
-    pub fn compile(b: &ByteOp, vars: &Vars) -> Result<ByteMath, String> {
+    pub fn compile(b: &ByteOp, vars: &Vars, slot: u8) -> Result<ByteMath, String> {
         let o = opts(b)?;
         let op = match b.op.as_deref().unwrap_or("") {
             "+" => MathOp::Add,
@@ -533,7 +533,7 @@ impl ByteMath {
             conv: o.conv,
             bitmask: o.bitmask,
             relative: b.relative,
-            var: vars.index(b.var.as_deref().unwrap_or(""))?,
+            var: slot,
         })
     }
 

@@ -29,9 +29,12 @@ pub(crate) struct ContentItem {
     pub depth: Option<Val<u32>>,
     pub offset: Option<Val<u32>>,
     /// A following keyword is within-relative (or a relative non-content keyword) to this
-    /// content: on its failure the next occurrence of this content is tried.
+    /// content.
     pub within_next: bool,
-    /// A following content is distance-relative to this one.
+    /// A following content is distance-relative to this one. In Suricata 7.0.10 either
+    /// flag makes a failure of the following keywords retry this content at its next
+    /// occurrence (checked: a distance-only negated follower and a failing relative
+    /// isdataat after it retry the first content).
     pub distance_next: bool,
 }
 
@@ -113,34 +116,79 @@ impl Item {
     }
 }
 
-/// Variable names of the rule (byte_extract / byte_math results), in definition order;
-/// the index is the slot in `Scratch::vars`.
-pub(crate) fn rule_vars(rule: &Rule) -> Vec<&str> {
-    let mut v: Vec<&str> = Vec::new();
-    for o in &rule.options {
-        if let OptionValue::Byte(b) = &o.value {
-            if matches!(o.keyword, "byte_extract" | "byte_math") {
-                if let Some(n) = &b.var {
-                    if !v.contains(&n.as_str()) {
-                        v.push(n);
-                    }
+/// Suricata's byte variable slots: in each list (buffer), the n-th byte_extract writes
+/// slot n and the n-th byte_math writes slot n too (two separate counters sharing one
+/// array, so they may overwrite each other: checked against Suricata 7.0.10). A name
+/// resolves to the first byte_extract defining it (sticky buffers first, then the
+/// payload), else to the first byte_math.
+pub(crate) struct Vars {
+    extract: Vec<(String, u8)>,
+    math: Vec<(String, u8)>,
+    /// Slot written by the option at this index of `Rule::options`.
+    slot_of: Vec<(usize, u8)>,
+}
+
+impl Vars {
+    pub fn new(rule: &Rule) -> Result<Vars, String> {
+        let mut v = Vars {
+            extract: Vec::new(),
+            math: Vec::new(),
+            slot_of: Vec::new(),
+        };
+        let order = rule
+            .buffers
+            .iter()
+            .filter(|b| b.buffer != "payload")
+            .chain(rule.buffers.iter().filter(|b| b.buffer == "payload"));
+        for b in order {
+            let (mut ne, mut nm) = (0usize, 0usize);
+            for m in &b.matches {
+                let Match::Option(i) = m else { continue };
+                let Some(o) = rule.options.get(*i) else {
+                    continue;
+                };
+                let OptionValue::Byte(op) = &o.value else {
+                    continue;
+                };
+                let name = op.var.clone().unwrap_or_default();
+                let (n, list) = match o.keyword {
+                    "byte_extract" => (&mut ne, &mut v.extract),
+                    "byte_math" => (&mut nm, &mut v.math),
+                    _ => continue,
+                };
+                if *n >= MAX_VARS {
+                    return Err(format!(
+                        "{}: more than {MAX_VARS} variables in one buffer",
+                        o.keyword
+                    ));
                 }
+                let slot = *n as u8;
+                *n += 1;
+                if !list.iter().any(|(x, _)| *x == name) {
+                    list.push((name, slot));
+                }
+                v.slot_of.push((*i, slot));
             }
         }
+        Ok(v)
     }
-    v
-}
 
-pub(crate) struct Vars<'a> {
-    names: Vec<&'a str>,
-}
-
-impl Vars<'_> {
-    pub fn index(&self, name: &str) -> Result<u8, String> {
-        self.names
+    /// Slot written by the byte_extract/byte_math option `idx`.
+    pub fn slot(&self, idx: usize) -> Result<u8, String> {
+        self.slot_of
             .iter()
-            .position(|n| *n == name.trim())
-            .map(|i| i as u8)
+            .find(|(i, _)| *i == idx)
+            .map(|(_, s)| *s)
+            .ok_or_else(|| "variable slot not found".to_string())
+    }
+
+    pub fn index(&self, name: &str) -> Result<u8, String> {
+        let n = name.trim();
+        self.extract
+            .iter()
+            .chain(self.math.iter())
+            .find(|(x, _)| x == n)
+            .map(|(_, s)| *s)
             .ok_or_else(|| format!("unknown byte_extract/byte_math variable \"{name}\""))
     }
 
@@ -170,13 +218,7 @@ pub(crate) fn compile(
     bm: &BufferMatches,
     cfg: &InspectConfig,
 ) -> Result<BufferProgram, String> {
-    let names = rule_vars(rule);
-    if names.len() > MAX_VARS {
-        return Err(format!(
-            "byte_extract: more than {MAX_VARS} byte_extract/byte_math variables"
-        ));
-    }
-    let vars = Vars { names };
+    let vars = Vars::new(rule)?;
     let mut transforms = Vec::with_capacity(bm.transforms.len());
     for &ti in &bm.transforms {
         let o = rule
@@ -220,9 +262,27 @@ fn compile_list(
                     .options
                     .get(*i)
                     .ok_or_else(|| "inspect: bad option index".to_string())?;
-                option(rule, o, vars, cfg, allow_b64)?
+                option(rule, *i, o, vars, cfg, allow_b64)?
             }
         };
+        // Suricata turns `isdataat:!1,relative` right after a content into `endswith` on
+        // that content. It tests the stored value, which for a variable is its slot: a
+        // variable in slot 1 is converted too (checked against Suricata 7.0.10).
+        if let Item::IsDataAt {
+            at: Val::Const(1) | Val::Var(1),
+            negated: true,
+            relative: true,
+        } = item
+        {
+            let last = items
+                .iter_mut()
+                .rev()
+                .find(|x| matches!(x, Item::Content(_) | Item::Pcre(_)));
+            if let Some(Item::Content(c)) = last {
+                c.endswith = true;
+                continue;
+            }
+        }
         items.push(item);
     }
     set_next_flags(&mut items);
@@ -231,8 +291,8 @@ fn compile_list(
 
 /// Suricata marks the content/pcre before a relative keyword: contents get WITHIN_NEXT
 /// (within, or relative pcre/isdataat/byte_*) or DISTANCE_NEXT (distance only); a pcre
-/// gets RELATIVE_NEXT. Only WITHIN_NEXT / RELATIVE_NEXT make the engine retry the
-/// earlier match at its next occurrence.
+/// gets RELATIVE_NEXT. Any of them makes the engine retry the earlier match at its next
+/// occurrence when what follows fails.
 fn set_next_flags(items: &mut [Item]) {
     for j in 1..items.len() {
         let rel = items[j].rel();
@@ -299,6 +359,7 @@ fn u32_num(s: &str) -> Result<u32, String> {
 
 fn option(
     rule: &Rule,
+    idx: usize,
     o: &palisade_rules::RuleOption,
     vars: &Vars,
     cfg: &InspectConfig,
@@ -330,11 +391,11 @@ fn option(
             Ok(Item::ByteJump(ByteJump::compile(b, vars).map_err(err)?))
         }
         ("byte_extract", OptionValue::Byte(b)) => Ok(Item::ByteExtract(
-            ByteExtract::compile(b, vars).map_err(err)?,
+            ByteExtract::compile(b, vars.slot(idx).map_err(err)?).map_err(err)?,
         )),
-        ("byte_math", OptionValue::Byte(b)) => {
-            Ok(Item::ByteMath(ByteMath::compile(b, vars).map_err(err)?))
-        }
+        ("byte_math", OptionValue::Byte(b)) => Ok(Item::ByteMath(
+            ByteMath::compile(b, vars, vars.slot(idx).map_err(err)?).map_err(err)?,
+        )),
         ("base64_decode", v) if allow_b64 => {
             let text = match v {
                 OptionValue::None => "",

@@ -308,7 +308,7 @@ fn content(c: &ContentItem, items: &[Item], i: usize, buf: &[u8], cx: &mut Cx) -
                 R::Stop => return R::Stop,
                 R::NoMatch => {}
             }
-            if !c.within_next {
+            if !(c.within_next || c.distance_next) {
                 return R::Stop;
             }
         }

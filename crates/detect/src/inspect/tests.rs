@@ -507,6 +507,62 @@ const PAYLOAD: &[(&str, &[u8], bool)] = &[
         b"\x03ab",
         true,
     ),
+    // byte_extract and byte_math count their slots separately and share the array: a
+    // byte_math result overwrites the byte_extract in the same slot; names resolve to
+    // the first byte_extract (found by random differential testing, Suricata 7.0.10)
+    (
+        r#"byte_extract:1,2,v0; byte_extract:1,1,v1; byte_math:bytes 1, offset 0, oper /, rvalue 1, result v1; content:"ba"; nocase; distance:v0;"#,
+        b"\x03\x01a\x01\x02\x02\x00ba",
+        true,
+    ),
+    (
+        r#"byte_extract:1,2,v0; byte_extract:1,1,v1; byte_math:bytes 1, offset 2, oper -, rvalue 1, result v0, relative; byte_math:bytes 1, offset 3, oper *, rvalue 3, result v0; isdataat:!v0,relative;"#,
+        b"\x05\x05\x03B\x03A\x02\x05\x01B\x03\x00\x00\x00\x00",
+        false,
+    ),
+    (
+        r#"byte_extract:1,0,v0; byte_extract:1,0,v1; isdataat:0,relative; byte_math:bytes 1, offset 0, oper +, rvalue 1, result v1, relative; content:!"|00|"; nocase; distance:v0;"#,
+        b"A\x01\x05Ab\x05\x00\x01bbBBBA\x01\x00",
+        false,
+    ),
+    // `isdataat:!1,relative` after a content becomes endswith on it, also for a
+    // variable whose slot is 1
+    (
+        r#"byte_extract:1,2,v0; byte_extract:1,0,v1; content:!"aab"; distance:-1; within:4; isdataat:!v1,relative;"#,
+        b"\x02\x01\x02B",
+        true,
+    ),
+    (
+        r#"byte_extract:1,2,v0; byte_extract:1,0,v1; content:!"aab"; distance:-1; within:4; isdataat:!2,relative;"#,
+        b"\x02\x01\x02B",
+        false,
+    ),
+    (
+        r#"content:"/a"; content:!"c"; distance:0; isdataat:!1,relative;"#,
+        b"/abc",
+        true,
+    ),
+    (
+        r#"content:"/a"; content:!"c"; distance:0; isdataat:!1,relative;"#,
+        b"/acb",
+        true,
+    ),
+    // the negated-endswith quirk without the negated prefilter (a positive content)
+    (r#"content:"x"; content:!"abc"; endswith;"#, b"xabcq", true),
+    (r#"content:!"abc"; endswith; depth:5;"#, b"xabcq", true),
+    (r#"content:!"abc"; depth:5; pcre:"/x/";"#, b"xabcq", false),
+    // a distance-only follower makes the earlier content retry when a later keyword
+    // fails (here the isdataat after the negated content)
+    (
+        r#"content:"|02|"; content:!"aab"; distance:0; isdataat:!2,relative;"#,
+        b"\x02\x01\x02B",
+        true,
+    ),
+    (
+        r#"content:"|02|"; content:!"aab"; isdataat:!2,relative;"#,
+        b"\x02\x01\x02B",
+        false,
+    ),
 ];
 
 #[test]
