@@ -11,8 +11,9 @@
 //! UDP/ICMP/other payload rules stay. Flow state comes from a minimal flow table here
 //! (direction = the first packet's, established = both directions seen, as Suricata's UDP
 //! and ICMP flows), so flowbits, flowint, thresholds and ip-only once-per-direction work.
-//! Tunnels are followed (inner packets carry the outer packet's pcap_cnt); fragments are
-//! not reassembled.
+//! Tunnels are followed (inner packets are printed with pcap_cnt `null`, as Suricata's
+//! pseudo packets); fragments are not reassembled. Checksums: `-k none` as the script runs
+//! Suricata (not checked on captured packets, checked on tunnel inner packets).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -20,7 +21,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use palisade_capture::CaptureReader;
-use palisade_decode::{DecodeStats, Decoder, Packet, L4};
+use palisade_decode::{ChecksumMode, DecodeStats, Decoder, DecoderConfig, Packet, L4};
 use palisade_detect::{
     DetectConfig, DetectEngine, Detector, FlowDetectState, FlowDir, PacketView, RuleKind,
 };
@@ -168,7 +169,16 @@ fn run(rules: &str, capture: &str) {
         eprintln!("{capture}: not a capture");
         std::process::exit(1);
     };
-    let dec = Decoder::default();
+    // `-k none`: no checksum checks on captured packets; Suricata still validates those of
+    // tunnel inner packets (they do not inherit the capture's ignore-checksum flag).
+    let dec = Decoder::new(DecoderConfig {
+        checksum: ChecksumMode::None,
+        ..DecoderConfig::default()
+    });
+    let inner_dec = Decoder::new(DecoderConfig {
+        checksum: ChecksumMode::All,
+        ..DecoderConfig::default()
+    });
     let mut stats = DecodeStats::default();
     let mut flows: HashMap<FlowKey, MiniFlow> = HashMap::new();
     let mut out = Vec::new();
@@ -184,7 +194,11 @@ fn run(rules: &str, capture: &str) {
             out.clear();
             inspect(&mut det, &p, &mut flows, &mut out);
             for a in &out {
-                let _ = writeln!(w, "{cnt}\t{}", a.sid);
+                if depth == 0 {
+                    let _ = writeln!(w, "{cnt}\t{}", a.sid);
+                } else {
+                    let _ = writeln!(w, "null\t{}", a.sid);
+                }
             }
             let Some(t) = p.tunnel else { break };
             depth += 1;
@@ -193,7 +207,7 @@ fn run(rules: &str, capture: &str) {
             }
             let inner_data = p.data.get(t.offset as usize..).unwrap_or(&[]);
             let mut inner = p.clone();
-            dec.decode_inner(t.kind, inner_data, raw.ts, depth, &mut inner, &mut stats);
+            inner_dec.decode_inner(t.kind, inner_data, raw.ts, depth, &mut inner, &mut stats);
             if inner.failed {
                 break;
             }

@@ -528,10 +528,12 @@ impl PacketKw {
                 if ipv6.is_some_and(|v6| v6 != (ip.version == 6)) {
                     return false;
                 }
+                // A checksum not computed (checksum checks off, `-k none`) counts as
+                // valid, as Suricata's ignore-checksum packets do.
                 if *l4_proto == 0 {
-                    return p.ip_csum_ok.is_some_and(|ok| ok == *valid);
+                    return p.ip_csum_ok.unwrap_or(true) == *valid;
                 }
-                ip.proto == *l4_proto && p.l4_csum_ok.is_some_and(|ok| ok == *valid)
+                ip.proto == *l4_proto && p.l4_csum_ok.unwrap_or(true) == *valid
             }
         }
     }

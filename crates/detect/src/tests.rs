@@ -150,6 +150,11 @@ fn table() {
         ("alert tcp !10.0.0.0/24 any -> any any (sid:1;)", TCP_GET, None, false),
         ("alert tcp [10.0.0.0/8,!10.0.0.1] any -> any any (sid:1;)", TCP_GET, None, false),
         ("alert udp any any -> any any (content:\"GET\"; sid:1;)", TCP_GET, None, false),
+        // The test packets carry zero checksums: invalid when the decoder checks them.
+        ("alert ip any any -> any any (ipv4-csum:invalid; sid:1;)", TCP_GET, None, true),
+        ("alert ip any any -> any any (ipv4-csum:valid; sid:1;)", TCP_GET, None, false),
+        ("alert tcp any any -> any any (tcpv4-csum:invalid; sid:1;)", TCP_GET, None, true),
+        ("alert tcp any any -> any any (tcpv6-csum:invalid; sid:1;)", TCP_GET, None, false),
         ("alert ip any any -> [10.0.0.2,192.168.1.1] any (sid:1;)", TCP_GET, None, true),
         ("alert ip any any -> [10.0.0.3,192.168.1.1] any (sid:1;)", TCP_GET, None, false),
         ("alert ip 10.0.0.2 any <> 10.0.0.1 any (sid:1;)", TCP_GET, None, true),
@@ -218,6 +223,7 @@ fn table() {
     ];
     let cfg = DetectConfig::default();
     for (i, (rule, pkt, dir, fires)) in cases.iter().enumerate() {
+        // Checksum validation on (the decoder's default); see `checksums_off` below.
         let bytes = hex(pkt);
         let p = decode(&bytes);
         assert!(p.ip.is_some(), "case {i}: packet did not decode");
@@ -533,4 +539,27 @@ fn no_allocation_growth_after_warmup() {
     }
     assert_eq!(caps, (det.scratch_capacities(), out.capacity()));
     assert_eq!(out.len(), 2);
+}
+
+#[test]
+fn checksums_off_count_as_valid() {
+    use palisade_decode::{ChecksumMode, DecoderConfig};
+    let bytes = hex(TCP_GET);
+    let dec = Decoder::new(DecoderConfig {
+        checksum: ChecksumMode::None,
+        ..DecoderConfig::default()
+    });
+    let mut stats = DecodeStats::default();
+    let ts = Timestamp::new(1, 0);
+    let mut p = Packet::new(&bytes, ts);
+    dec.decode(LinkType(101), &bytes, ts, &mut p, &mut stats);
+    assert_eq!(p.ip_csum_ok, None);
+    let mut det = engine(
+        &[
+            "alert ip any any -> any any (ipv4-csum:invalid; sid:1;)",
+            "alert ip any any -> any any (ipv4-csum:valid; sid:2;)",
+        ],
+        &DetectConfig::default(),
+    );
+    assert_eq!(run(&mut det, &PacketView::new(&p), None), [2]);
 }
