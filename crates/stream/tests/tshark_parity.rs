@@ -137,6 +137,11 @@ fn delivered_bytes_equal_tshark_follow() {
     let dec = Decoder::new(DecoderConfig::default());
     // PARITY_DEBUG=<part of a capture name>: print every packet of its sessions.
     let debug = std::env::var("PARITY_DEBUG").ok();
+    // PARITY_EVENTS=<file>: write `capture frame event` lines (for comparing with
+    // Suricata's anomaly records).
+    let mut events_out = std::env::var("PARITY_EVENTS")
+        .ok()
+        .map(|p| std::fs::File::create(p).expect("events file"));
     for (capture, idx) in &by_capture {
         let bytes = std::fs::read(root.join(capture)).expect("read capture");
         let mut reader = CaptureReader::new(&bytes).expect("capture format");
@@ -181,6 +186,12 @@ fn delivered_bytes_equal_tshark_follow() {
             let seg = TcpSegment::from_packet(&pkt).expect("tcp");
             let after_rst = s.slot.as_ref().is_some_and(|x| x.closed_by_rst());
             let v = engine.handle(&mut s.slot, &seg, src == s.client, &mut s.sink);
+            if let Some(f) = events_out.as_mut() {
+                use std::io::Write;
+                for e in v.events.iter() {
+                    writeln!(f, "{capture}\t{frame}\t{}", e.full_name()).unwrap();
+                }
+            }
             if !seg.payload.is_empty() {
                 if after_rst {
                     s.diverges = Some("data after a RST closed the session");

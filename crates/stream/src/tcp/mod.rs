@@ -381,6 +381,12 @@ impl TcpSession {
     pub fn is_async(&self) -> bool {
         self.flags & S_ASYNC != 0
     }
+    /// Segment data was lost to the reassembly memcap and the session is tracked
+    /// liberally (Suricata's "lossy, be liberal" flag; the flow counts it in
+    /// `flow.end.tcp_liberal`).
+    pub fn liberal(&self) -> bool {
+        self.flags & S_LOSSY != 0
+    }
     /// Closed by a RST.
     pub fn closed_by_rst(&self) -> bool {
         self.flags & S_CLOSED_BY_RST != 0
