@@ -1137,3 +1137,53 @@ fn thread_safety() {
     send_sync::<BufferProgram>();
     send::<Scratch>();
 }
+
+/// Random rules and buffers whose results come from the real Suricata 7.0.10
+/// (`testdata/suricata_diff.py 11 700`): every case must agree.
+#[test]
+fn suricata_differential_cases() {
+    let data = include_str!("testdata/suricata-7.0.10-diff.tsv");
+    let mut fails = Vec::new();
+    let mut n = 0;
+    for line in data.lines() {
+        let mut it = line.split('\t');
+        let (Some(o), Some(hex), Some(e)) = (it.next(), it.next(), it.next()) else {
+            continue;
+        };
+        let buf: Vec<u8> = (0..hex.len() / 2)
+            .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+            .collect();
+        let (opts, text) = match o.strip_prefix("H:") {
+            Some(h) => (
+                h,
+                format!("alert http any any -> any any (flow:to_server; {h} sid:1;)"),
+            ),
+            None => (o, format!("alert udp any any -> any any ({o} sid:1;)")),
+        };
+        let rule = match parse_rule(&text, &RuleContext::default()) {
+            Ok(r) => r,
+            // The rules crate's own fidelity is tested there.
+            Err(_) => continue,
+        };
+        let mut s = Scratch::default();
+        s.reset();
+        let mut got = true;
+        for b in &rule.buffers {
+            match BufferProgram::compile(&rule, b) {
+                Ok(p) => got &= p.matches(&buf, &mut s),
+                Err(e) => panic!("{opts}: {e}"),
+            }
+        }
+        n += 1;
+        if got != (e == "1") {
+            fails.push(format!("{opts} | {hex}: got {got}, Suricata {e}"));
+        }
+    }
+    assert!(n > 700, "only {n} cases");
+    assert!(
+        fails.is_empty(),
+        "{} of {n} differ:\n{}",
+        fails.len(),
+        fails.join("\n")
+    );
+}
