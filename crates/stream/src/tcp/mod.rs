@@ -453,6 +453,47 @@ impl TcpSession {
     }
 }
 
+/// Suricata's TCP port-reuse rule: whether `seg` starts a new session on a flow whose
+/// tuple is still in use (`ssn` = the flow's session, `to_server` = the packet goes in
+/// the flow's initial direction). The engine then ends the old flow and starts a new
+/// one (`flow.tcp_reuse`). Only SYNs (and, with `stream.midstream` or
+/// `stream.async-oneside`, SYN/ACKs) start sessions; a SYN with the session's ISN is a
+/// retransmission; otherwise the old session must be in LAST_ACK or a later state
+/// (Suricata's state order: CLOSE_WAIT, CLOSING, CLOSED come after LAST_ACK,
+/// TIME_WAIT before it) or have no state.
+pub fn packet_reuses_session(
+    cfg: &StreamConfig,
+    ssn: Option<&TcpSession>,
+    seg: &TcpSegment<'_>,
+    to_server: bool,
+) -> bool {
+    let f = seg.flags;
+    if f & (RST | FIN) != 0 {
+        return false;
+    }
+    let syn = f & (SYN | ACK) == SYN;
+    let synack = f & (SYN | ACK) == SYN | ACK && (cfg.midstream || cfg.async_oneside);
+    if !syn && !synack {
+        return false;
+    }
+    let done = |s: &TcpSession| s.state >= TcpState::LastAck || s.state == TcpState::None;
+    match (syn, to_server, ssn) {
+        (true, true, None) => true,
+        (true, true, Some(s)) => {
+            if s.flags & S_TFO_DATA_IGNORED != 0 {
+                return true;
+            }
+            s.client.isn != seg.seq && done(s)
+        }
+        (true, false, None) => true,
+        (true, false, Some(s)) => done(s),
+        (false, false, None) => false,
+        (false, false, Some(s)) => s.server.isn != seg.seq && done(s),
+        (false, true, None) => true,
+        (false, true, Some(s)) => done(s),
+    }
+}
+
 /// Stream counters, named as Suricata's `tcp.*` stats (the ones the stream engine
 /// registers; `tcp.syn`/`synack`/`rst`/`urg` are decode's).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

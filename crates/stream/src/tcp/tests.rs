@@ -819,3 +819,34 @@ fn raw_stream_chunks() {
     assert_eq!(ssn.raw_window(Dir::ToServer, false), (6, 6));
     assert!(!c.eng.raw_ready(ssn, Dir::ToServer));
 }
+
+#[test]
+fn port_reuse_rule() {
+    let cfg = StreamConfig::default();
+    let syn = |seq| TcpSegment {
+        seq,
+        flags: SYN,
+        ..TcpSegment::default()
+    };
+    assert!(packet_reuses_session(&cfg, None, &syn(1), true));
+    let mut c = Conv::ids();
+    c.handshake();
+    let s = c.slot.as_deref();
+    // established: no reuse
+    assert!(!packet_reuses_session(&cfg, s, &syn(77), true));
+    c.pkt(C, FIN | ACK, 1001, 5001, b"");
+    c.pkt(S, FIN | ACK, 5001, 1002, b"");
+    assert_eq!(c.state(), TcpState::LastAck);
+    let s = c.slot.as_deref();
+    assert!(packet_reuses_session(&cfg, s, &syn(77), true));
+    // the session's own SYN again: a retransmission
+    assert!(!packet_reuses_session(&cfg, s, &syn(1000), true));
+    // SYN/ACK starts nothing without midstream
+    let sa = TcpSegment {
+        seq: 9,
+        ack: 1,
+        flags: SYN | ACK,
+        ..TcpSegment::default()
+    };
+    assert!(!packet_reuses_session(&cfg, s, &sa, false));
+}
