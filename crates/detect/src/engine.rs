@@ -155,6 +155,20 @@ impl Prefilter {
         }
     }
 
+    /// Heap bytes of the automaton and the pattern-to-rule lists.
+    pub(crate) fn memory(&self) -> usize {
+        self.ac.as_ref().map_or(0, |a| a.memory_usage())
+            + self.rules.len() * 4
+            + self.start.len() * 4
+            + self.always.len() * 4
+            + self
+                .verify
+                .iter()
+                .flatten()
+                .map(|v| v.len() + 16)
+                .sum::<usize>()
+    }
+
     pub(crate) fn patterns(&self) -> usize {
         self.verify.len()
     }
@@ -676,6 +690,18 @@ impl DetectEngine {
         let mut v: Vec<_> = m.into_iter().collect();
         v.sort();
         v
+    }
+
+    /// Heap bytes of the prefilters and port tables.
+    pub fn prefilter_memory(&self) -> usize {
+        let mut n = 0;
+        for g in self.groups.iter().chain(std::iter::once(&self.other)) {
+            n += g.any.memory();
+            for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
+                n += t.idx.len() * 4 + t.pfs.iter().map(Prefilter::memory).sum::<usize>();
+            }
+        }
+        n
     }
 
     /// Figures of the groups: (prefilters, patterns, always-inspected rule slots).

@@ -120,6 +120,11 @@ fn compile_the_shared_rule_corpus() {
         .map(|b| b.matches.len())
         .sum();
 
+    let rss1 = rss_mb();
+    let t1 = Instant::now();
+    let (engine, warnings) = DetectEngine::build(&res.rules, &DetectConfig::default());
+    let t_build = t1.elapsed();
+    let rss2 = rss_mb();
     // Buffer programs alone (the inspect module's share of the engine's memory).
     let pcres = res
         .rules
@@ -136,17 +141,12 @@ fn compile_the_shared_rule_corpus() {
         .collect();
     let rss_b = rss_mb();
     println!(
-        "buffer programs alone: {} programs ({pcres} pcre) +{:.0} MB",
+        "buffer programs alone (measured after the engine): {} programs ({pcres} pcre) +{:.0} MB",
         progs.len(),
         rss_b - rss_a
     );
     drop(progs);
 
-    let rss1 = rss_mb();
-    let t1 = Instant::now();
-    let (engine, warnings) = DetectEngine::build(&res.rules, &DetectConfig::default());
-    let t_build = t1.elapsed();
-    let rss2 = rss_mb();
     // The same rules without the prefilter, to measure it.
     let (plain, _) = DetectEngine::build(
         &res.rules,
@@ -192,7 +192,11 @@ fn compile_the_shared_rule_corpus() {
     for (k, n) in engine.kind_counts() {
         println!("  {:<14} {n}", k.name());
     }
-    println!("prefilters: {pfs}, patterns {pats}, always-inspected slots {always}");
+    println!(
+        "prefilters: {pfs}, patterns {pats}, always-inspected slots {always}, {:.1} MB; size_of CompiledRule {} B",
+        engine.prefilter_memory() as f64 / 1e6,
+        std::mem::size_of::<palisade_detect::CompiledRule>()
+    );
     println!("skipped: {}", warnings.len());
     for (k, (n, sids)) in &reasons {
         println!("  {n:>6}  {k}  (e.g. sids {sids:?})");
