@@ -13,6 +13,7 @@ pub mod log;
 mod pipeline;
 pub mod progress;
 pub mod rules;
+mod stream;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -9,7 +9,12 @@ use palisade_decode::{
     ChecksumMode, DecodeEvent, DecodeStats, Decoder, DecoderConfig, Events, InnerKind, Packet,
     PortSet,
 };
-use palisade_flow::{FlowConfig, FlowRecord, FlowTable, FlowTimeouts, ProtoTimeouts};
+use palisade_flow::{
+    Direction, FlowConfig, FlowHandle, FlowRecord, FlowTable, FlowTimeouts, ProtoTimeouts,
+};
+use palisade_stream::tcp::{
+    NullSink, StreamEngine, StreamEvents, TcpSegment, TcpSession, TcpState as StreamState,
+};
 use palisade_output::{
     statslog, write_anomaly, write_flow, write_netflow, write_stats, AnomalyKind, EveWriter,
     JsonBuf, PacketHeader, PktSrc, StatValue,
@@ -65,6 +70,7 @@ struct EveSink {
     flow: bool,
     netflow: bool,
     anomaly_decode: bool,
+    anomaly_stream: bool,
     stats: bool,
     stats_totals: bool,
 }
@@ -81,6 +87,11 @@ struct Pipeline {
     decoder: Decoder,
     defrag: Defrag,
     flows: FlowTable,
+    /// The TCP stream engine and the session of each flow, by flow slot.
+    stream: StreamEngine,
+    sessions: Vec<Option<Box<TcpSession>>>,
+    /// Flows ended during this packet's lookups, logged after the packet's records.
+    ended: Vec<FlowRecord>,
     dstats: DecodeStats,
     eve: Option<EveSink>,
     j: JsonBuf,
@@ -319,6 +330,8 @@ fn flow_config(cfg: &Config, views: &views::Engine) -> FlowConfig {
         // for room (emergency mode, bounded by flow.memcap), or at shutdown. Doing the
         // same keeps the records equal to Suricata's and the output deterministic.
         manager_timeouts: false,
+        // The stream engine tracks TCP sessions and keeps the flow's summary current.
+        external_tcp: true,
         timeouts: FlowTimeouts {
             default: t(&ft.default),
             tcp: t(&ft.tcp),
@@ -395,6 +408,7 @@ impl Pipeline {
                 flow: e.has_type("flow"),
                 netflow: e.has_type("netflow"),
                 anomaly_decode: anomaly.is_some_and(|a| a.decode),
+                anomaly_stream: anomaly.is_some_and(|a| a.stream),
                 stats: e.has_type("stats") && views.stats.enabled,
                 stats_totals: e.stats.map(|s| s.totals).unwrap_or(true),
             });
@@ -424,6 +438,13 @@ impl Pipeline {
             decoder: Decoder::new(dc),
             defrag: Defrag::new(defrag_config(views)?),
             flows: FlowTable::new(flow_config(cfg, views)),
+            stream: StreamEngine::new(crate::stream::stream_config(
+                cfg,
+                views,
+                opts.simulate_ips,
+            )?),
+            sessions: Vec::new(),
+            ended: Vec::with_capacity(16),
             dstats: DecodeStats::default(),
             eve,
             j: JsonBuf::new(),
@@ -512,12 +533,21 @@ impl Pipeline {
         {
             let Pipeline {
                 flows,
+                stream,
+                sessions,
+                ended,
                 eve,
                 j,
                 io_error,
                 ..
             } = self;
-            flows.expire(now, &mut |rec| log_flow(eve, j, io_error, &rec, now));
+            for rec in ended.drain(..) {
+                log_flow(eve, j, io_error, &rec, now);
+            }
+            flows.expire(now, &mut |rec| {
+                end_session(stream, sessions, &rec);
+                log_flow(eve, j, io_error, &rec, now)
+            });
         }
         if now.secs > self.last_expire {
             self.last_expire = now.secs;
@@ -556,11 +586,34 @@ impl Pipeline {
             }
             return;
         }
-        let flow_id = self
-            .flows
-            .lookup_or_create(p, p.ts)
-            .and_then(|(h, _dir)| self.flows.get(h).map(|f| f.id));
+        let found = self.flows.lookup_or_create(p, p.ts);
+        // Flows the lookup ended may have handed their slot to this packet's flow:
+        // release their sessions first.
+        {
+            let Pipeline {
+                flows,
+                stream,
+                sessions,
+                ended,
+                ..
+            } = self;
+            flows.take_ended(&mut |rec| {
+                end_session(stream, sessions, &rec);
+                ended.push(rec);
+            });
+        }
+        let mut stream_events = StreamEvents::default();
+        let flow_id = match found {
+            Some((h, dir)) => {
+                if let Some(seg) = TcpSegment::from_packet(p) {
+                    stream_events = self.track_tcp(h, dir, &seg);
+                }
+                self.flows.get(h).map(|f| f.id)
+            }
+            None => None,
+        };
         self.log_anomalies(p, &p.events, flow_id, src);
+        self.log_stream_anomalies(p, &stream_events, flow_id, src);
         if let Some(t) = p.tunnel {
             if let Some(bytes) = p.data.get(t.offset as usize..) {
                 // A tunnel's inner packet starts without the outer VLAN ids, as
@@ -594,6 +647,62 @@ impl Pipeline {
             inner.caplen = c;
         }
         self.handle(&inner, i.src, depth + 1);
+    }
+
+    /// Runs one TCP packet of a flow through the stream engine and keeps the flow's
+    /// session summary (state, flags, ISNs) current.
+    fn track_tcp(&mut self, h: FlowHandle, dir: Direction, seg: &TcpSegment<'_>) -> StreamEvents {
+        let slot = h.slot() as usize;
+        if self.sessions.len() <= slot {
+            self.sessions.resize_with(slot + 1, || None);
+        }
+        let v = self.stream.handle(
+            &mut self.sessions[slot],
+            seg,
+            dir == Direction::ToServer,
+            &mut NullSink,
+        );
+        if v.reversed {
+            self.flows.swap(h);
+        }
+        if let Some(s) = self.sessions[slot].as_deref() {
+            let (client_isn, server_isn) = s.isns();
+            self.flows.set_tcp(
+                h,
+                palisade_flow::TcpSession {
+                    state: flow_tcp_state(s.state()),
+                    flags: s.tcp_flags(),
+                    flags_ts: s.tcp_flags_ts(),
+                    flags_tc: s.tcp_flags_tc(),
+                    client_isn,
+                    server_isn,
+                    midstream: s.midstream(),
+                    client_next: 0,
+                    server_next: 0,
+                },
+            );
+        }
+        v.events
+    }
+
+    fn log_stream_anomalies(
+        &mut self,
+        p: &Packet<'_>,
+        events: &StreamEvents,
+        flow_id: Option<u64>,
+        src: PktSrc,
+    ) {
+        let Some(eve) = self.eve.as_mut() else { return };
+        if !eve.anomaly_stream || events.is_empty() {
+            return;
+        }
+        let h = PacketHeader::from_packet(p, flow_id, self.pcap_cnt, src);
+        for ev in events.iter() {
+            write_anomaly(&mut self.j, &h, AnomalyKind::Stream, ev.name());
+            if let Err(e) = eve.writer.write(&mut self.j) {
+                self.io_error.get_or_insert(e.to_string());
+            }
+        }
     }
 
     fn log_anomalies(
@@ -647,12 +756,21 @@ impl Pipeline {
         {
             let Pipeline {
                 flows,
+                stream,
+                sessions,
+                ended,
                 eve,
                 j,
                 io_error,
                 ..
             } = self;
-            flows.flush_all(&mut |rec| log_flow(eve, j, io_error, &rec, now));
+            for rec in ended.drain(..) {
+                log_flow(eve, j, io_error, &rec, now);
+            }
+            flows.flush_all(&mut |rec| {
+                end_session(stream, sessions, &rec);
+                log_flow(eve, j, io_error, &rec, now)
+            });
         }
         let uptime = match self.first_ts {
             Some(f) => now.secs.saturating_sub(f.secs),
@@ -662,6 +780,7 @@ impl Pipeline {
         // Suricata's order: decoder, tcp, flow, defrag.
         self.dstats.for_each(|k, v| counters.push((k, v)));
         self.dstats.for_each_tcp(|k, v| counters.push((k, v)));
+        counters.extend(self.stream.counters());
         self.flows.for_each(|k, v| counters.push((k, v)));
         self.defrag.for_each(|k, v| counters.push((k, v)));
         if let Some(eve) = self.eve.as_mut() {
@@ -710,6 +829,35 @@ fn open_log(path: &Path, append: bool) -> std::io::Result<std::fs::File> {
         .append(append)
         .truncate(!append)
         .open(path)
+}
+
+/// Ends the TCP session of an ended flow (flushing what it still holds) and frees it.
+fn end_session(
+    stream: &mut StreamEngine,
+    sessions: &mut [Option<Box<TcpSession>>],
+    rec: &FlowRecord,
+) {
+    if let Some(slot) = sessions.get_mut(rec.slot as usize) {
+        stream.flow_end(slot, &mut NullSink);
+    }
+}
+
+/// The flow table's copy of a stream state.
+fn flow_tcp_state(s: StreamState) -> palisade_flow::TcpState {
+    use palisade_flow::TcpState as F;
+    match s {
+        StreamState::None => F::None,
+        StreamState::SynSent => F::SynSent,
+        StreamState::SynRecv => F::SynRecv,
+        StreamState::Established => F::Established,
+        StreamState::FinWait1 => F::FinWait1,
+        StreamState::FinWait2 => F::FinWait2,
+        StreamState::TimeWait => F::TimeWait,
+        StreamState::LastAck => F::LastAck,
+        StreamState::CloseWait => F::CloseWait,
+        StreamState::Closing => F::Closing,
+        StreamState::Closed => F::Closed,
+    }
 }
 
 fn log_flow(

@@ -12,48 +12,11 @@ use palisade_flow::{FlowRecord, FlowState, Timestamp};
 
 use crate::json::JsonBuf;
 
-/// Suricata's protocol name for an IP protocol number (IANA keywords, as in its
-/// `known_proto` table). Numbers without an entry here are printed in decimal, as
-/// Suricata does for protocols it has no name for.
+/// Suricata's protocol name for an IP protocol number (7.0.10's table, read off its
+/// output for every number; see [`crate::alert::suricata_proto_name`]). Numbers without
+/// a name are printed in decimal, as Suricata does.
 pub fn proto_name(proto: u8) -> Option<&'static str> {
-    Some(match proto {
-        0 => "HOPOPT",
-        1 => "ICMP",
-        2 => "IGMP",
-        3 => "GGP",
-        4 => "IPv4",
-        5 => "ST",
-        6 => "TCP",
-        7 => "CBT",
-        8 => "EGP",
-        9 => "IGP",
-        12 => "PUP",
-        17 => "UDP",
-        27 => "RDP",
-        33 => "DCCP",
-        41 => "IPv6",
-        43 => "IPv6-Route",
-        44 => "IPv6-Frag",
-        46 => "RSVP",
-        47 => "GRE",
-        50 => "ESP",
-        51 => "AH",
-        58 => "IPv6-ICMP",
-        59 => "IPv6-NoNxt",
-        60 => "IPv6-Opts",
-        88 => "EIGRP",
-        89 => "OSPFIGP",
-        94 => "IPIP",
-        97 => "ETHERIP",
-        103 => "PIM",
-        108 => "IPComp",
-        112 => "VRRP",
-        115 => "L2TP",
-        132 => "SCTP",
-        136 => "UDPLite",
-        137 => "MPLS-in-IP",
-        _ => return None,
-    })
+    crate::alert::suricata_proto_name(proto)
 }
 
 fn set_proto(j: &mut JsonBuf, proto: u8) {
