@@ -12,8 +12,8 @@
 //! (direction = the first packet's, established = both directions seen, as Suricata's UDP
 //! and ICMP flows), so flowbits, flowint, thresholds and ip-only once-per-direction work.
 //! Tunnels are followed (inner packets are printed with pcap_cnt `null`, as Suricata's
-//! pseudo packets); fragments are not reassembled. Checksums: `-k none` as the script runs
-//! Suricata (not checked on captured packets, checked on tunnel inner packets).
+//! pseudo packets); fragments are not reassembled. Checksums are computed on every packet
+//! (Suricata raises its invalid-checksum rules on these captures even with `-k none`).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -21,7 +21,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use palisade_capture::CaptureReader;
-use palisade_decode::{ChecksumMode, DecodeStats, Decoder, DecoderConfig, Packet, L4};
+use palisade_decode::{DecodeStats, Decoder, Packet, L4};
 use palisade_detect::{
     DetectConfig, DetectEngine, Detector, FlowDetectState, FlowDir, PacketView, RuleKind,
 };
@@ -169,16 +169,10 @@ fn run(rules: &str, capture: &str) {
         eprintln!("{capture}: not a capture");
         std::process::exit(1);
     };
-    // `-k none`: no checksum checks on captured packets; Suricata still validates those of
-    // tunnel inner packets (they do not inherit the capture's ignore-checksum flag).
-    let dec = Decoder::new(DecoderConfig {
-        checksum: ChecksumMode::None,
-        ..DecoderConfig::default()
-    });
-    let inner_dec = Decoder::new(DecoderConfig {
-        checksum: ChecksumMode::All,
-        ..DecoderConfig::default()
-    });
+    // Checksums computed on every packet: Suricata 7.0.10 run with `-k none` on these
+    // captures still raises the invalid-checksum rules on captured packets.
+    let dec = Decoder::default();
+    let inner_dec = Decoder::default();
     let mut stats = DecodeStats::default();
     let mut flows: HashMap<FlowKey, MiniFlow> = HashMap::new();
     let mut out = Vec::new();
