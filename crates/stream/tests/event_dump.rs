@@ -6,7 +6,8 @@
 //!     cargo test -p palisade-stream --test event_dump -- --ignored
 //! ```
 //!
-//! `captures.txt` holds paths relative to `../shared/pcaps`; the output has one
+//! Compare with `suricata -k none -S /dev/null --set stream.reassembly.depth=0` with
+//! stream anomalies logged. `captures.txt` holds paths relative to `../shared/pcaps`; the output has one
 //! `capture frame event` line per event. Every top-level TCP packet (no tunnel, no
 //! fragment) is fed; flows are keyed by their endpoint pair, end after Suricata's
 //! default TCP timeouts (new 60 s, established 600 s, closed 60 s, measured from the
@@ -44,9 +45,13 @@ fn dump_events() {
     let list = std::env::var("EVENT_DUMP_LIST").expect("EVENT_DUMP_LIST");
     let out = std::env::var("EVENT_DUMP_OUT").expect("EVENT_DUMP_OUT");
     let mut out = std::fs::File::create(out).unwrap();
+    // EVENT_DUMP_TRACE=1: print every packet with the session state.
+    let trace = std::env::var("EVENT_DUMP_TRACE").is_ok();
     let dec = Decoder::new(DecoderConfig::default());
+    // As Suricata runs without rules (`-S /dev/null`): no raw inspection holds data.
     let cfg = StreamConfig {
         checksum_validation: false,
+        raw: false,
         ..StreamConfig::default()
     };
     for capture in std::fs::read_to_string(list).unwrap().lines() {
@@ -89,6 +94,18 @@ fn dump_events() {
             let v = eng.handle(&mut f.slot, &seg, src == f.initiator, &mut NullSink);
             if v.reversed {
                 f.initiator = dst;
+            }
+            if trace {
+                eprintln!(
+                    "#{frame} {} {:02x} seq {} ack {} len {} -> {:?} {:?}",
+                    if src == f.initiator { ">" } else { "<" },
+                    seg.flags,
+                    seg.seq,
+                    seg.ack,
+                    seg.payload.len(),
+                    f.slot.as_ref().map(|s| s.state()),
+                    v.events.iter().map(|e| e.name()).collect::<Vec<_>>()
+                );
             }
             for e in v.events.iter() {
                 writeln!(out, "{capture}\t{frame}\t{}", e.full_name()).unwrap();

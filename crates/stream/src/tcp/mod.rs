@@ -18,7 +18,7 @@
 //!
 //! Delivery follows Suricata's IDS mode: a direction's bytes are handed over once the
 //! other side has acknowledged them (inline mode: as soon as they are in order);
-//! everything is flushed at flow end or when the session closes.
+//! everything left is flushed at flow end, with [`StreamSink::eof`].
 //!
 //! # Differences from Suricata (documented simplifications)
 //! - SACK blocks are parsed but not used to grow the acceptable window (Suricata adds
@@ -183,7 +183,7 @@ pub trait StreamSink {
     fn data(&mut self, dir: Dir, offset: u64, bytes: &[u8]);
     /// A hole of `len` bytes at `offset` (Suricata's `tcp.reassembly_gap`).
     fn gap(&mut self, dir: Dir, offset: u64, len: u64);
-    /// No more data in this direction (session closed or flow end).
+    /// No more data in this direction (flow end).
     fn eof(&mut self, _dir: Dir) {}
 }
 
@@ -295,6 +295,10 @@ struct Half {
     app_progress: u64,
     /// Bytes marked inspected by raw (detection) reads.
     raw_progress: u64,
+    /// Offset below which data was pruned (Suricata's `base_seq`): moved after each
+    /// packet this side sends, as Suricata prunes a stream after the packets of its
+    /// direction went through detection.
+    pruned: u64,
     /// Overlap policy of the receiving host.
     policy: OverlapPolicy,
     store: SegmentStore,
@@ -687,15 +691,23 @@ impl StreamEngine {
         }
         if let Some(ssn) = slot.as_deref_mut() {
             // Deliver what the packet acknowledged (the other direction) first, then
-            // this direction (inline mode, async, or a session that closed).
+            // this direction (moves in inline mode and async sessions). As in
+            // Suricata's IDS mode, unacknowledged data waits for the end of the flow
+            // even once the session closed.
             let own = if p.to_server {
                 Dir::ToServer
             } else {
                 Dir::ToClient
             };
-            let closed = ssn.state == TcpState::Closed;
-            self.deliver(ssn, own.other(), closed, sink);
-            self.deliver(ssn, own, closed, sink);
+            let gaps =
+                self.deliver(ssn, own.other(), false, sink) + self.deliver(ssn, own, false, sink);
+            if gaps > 0 {
+                v.events.set(StreamEvent::ReassemblySeqGap);
+            }
+            // Prune what this side sent and nobody needs any more (Suricata prunes
+            // the packet's own direction once the packet went through detection).
+            let h = ssn.half_mut(own);
+            self.release(h);
             if ssn.client.flags & H_DEPTH_REACHED != 0 || ssn.server.flags & H_DEPTH_REACHED != 0 {
                 v.depth_reached = true;
             }
@@ -753,16 +765,22 @@ impl StreamEngine {
         if keep > h.store.base() {
             h.store.release_before(keep, &mut self.reasm_mem);
         }
+        h.pruned = h.pruned.max(h.store.base());
     }
 
     /// Hands the deliverable bytes of `dir` to the sink.
-    fn deliver(&mut self, ssn: &mut TcpSession, dir: Dir, flush: bool, sink: &mut impl StreamSink) {
+    fn deliver(
+        &mut self,
+        ssn: &mut TcpSession,
+        dir: Dir,
+        flush: bool,
+        sink: &mut impl StreamSink,
+    ) -> u64 {
         let inline = self.inline;
         let is_async = ssn.flags & S_ASYNC != 0;
         let h = ssn.half_mut(dir);
         if h.flags & H_EOF != 0 {
-            // The direction ended (session closed): later data is not delivered.
-            return;
+            return 0;
         }
         let from = h.app_progress.max(h.store.base());
         let until = if flush || inline || is_async {
@@ -770,9 +788,9 @@ impl StreamEngine {
         } else {
             h.acked_end().min(h.store.end())
         };
+        let mut gaps = 0u64;
         if until > from {
             let mut off = from;
-            let mut gaps = 0u64;
             h.store.read(from, until, &mut |c| match c {
                 Chunk::Data(b) => {
                     sink.data(dir, off, b);
@@ -791,12 +809,12 @@ impl StreamEngine {
             if !self.cfg.raw {
                 h.raw_progress = h.app_progress;
             }
-            self.release(h);
         }
         if flush && h.flags & H_EOF == 0 {
             h.flags |= H_EOF;
             sink.eof(dir);
         }
+        gaps
     }
 
     fn new_session(&mut self, v: &mut Verdict) -> Option<Box<TcpSession>> {
@@ -1763,9 +1781,22 @@ impl StreamEngine {
         if !fin && !p.has(ACK) {
             return Ok(());
         }
-        if fin && matches!(st, TcpState::TimeWait | TcpState::LastAck) && !p.has(ACK) {
-            // Suricata leaves these unhandled.
+        if fin && matches!(st, TcpState::TimeWait | TcpState::LastAck) {
+            // Suricata leaves FINs unhandled in these states.
             return Ok(());
+        }
+        if fin && !p.has(ACK) && st == TcpState::Closing {
+            // (no FIN handling in CLOSING: a bare FIN falls through to nothing)
+            return Ok(());
+        }
+        if st == TcpState::CloseWait
+            && ts
+            && !fin
+            && p.len > 0
+            && seq_leq(p.end(), ssn.client.last_ack)
+        {
+            v.events.set(E::ClosewaitPktBeforeLastAck);
+            return Err(());
         }
         if ssn.flags & S_TIMESTAMP != 0 && !self.validate_timestamp(ssn, p, v) {
             return Err(());
@@ -1790,7 +1821,7 @@ impl StreamEngine {
             let s = ssn.pair(ts).0;
             fin && s.flags & H_FIN != 0 && seq_leq(p.end().wrapping_add(1), s.next_seq)
         };
-        let retrans = fin_again || is_retransmission(ssn.pair(ts).0, p, v);
+        let retrans = is_retransmission(ssn.pair(ts).0, p, v) || fin_again;
         // Packets that are accepted but do not move the state.
         let mut hold = false;
         if !retrans {
@@ -1804,13 +1835,8 @@ impl StreamEngine {
                     seq_lt(p.seq, lo) || seq_gt(p.seq, hi)
                 }
                 TcpState::FinWait1 | TcpState::FinWait2 => !in_window,
-                TcpState::CloseWait => {
-                    if seq_lt(p.end(), snd_last_ack) && ssn.flags & S_ASYNC == 0 {
-                        v.events.set(E::ClosewaitPktBeforeLastAck);
-                        return Err(());
-                    }
-                    !in_window
-                }
+                TcpState::CloseWait if fin => seq_lt(p.seq, snd_next) || seq_gt(p.seq, hi),
+                TcpState::CloseWait => seq_gt(p.seq, hi),
                 TcpState::LastAck => {
                     if seq_lt(p.seq, snd_next) {
                         hold = true;
@@ -2301,8 +2327,8 @@ fn is_spurious_retransmission(ssn: &mut TcpSession, p: &Pkt) -> u8 {
     }
     let h = ssn.pair(p.to_server).0;
     if h.flags & H_NOREASSEMBLY == 0 {
-        let base_seq = h.base_seq.wrapping_add(h.store.base() as u32);
-        if seq_leq(p.end(), base_seq) && h.store.base() > 0 {
+        let base_seq = h.base_seq.wrapping_add(h.pruned as u32);
+        if seq_leq(p.end(), base_seq) {
             return 2;
         }
     }

@@ -205,7 +205,7 @@ fn close_paths() {
 }
 
 #[test]
-fn close_delivers_and_signals_eof() {
+fn close_delivers_then_flow_end_signals_eof() {
     let mut c = Conv::ids();
     c.handshake();
     c.pkt(C, ACK | PSH, 1001, 5001, b"req");
@@ -216,6 +216,9 @@ fn close_delivers_and_signals_eof() {
     assert_eq!(c.state(), TcpState::Closed);
     assert_eq!(c.ts(), b"req");
     assert_eq!(c.tc(), b"resp");
+    // end of stream is signalled when the flow ends
+    assert_eq!(c.sink.eof, [false, false]);
+    c.end();
     assert_eq!(c.sink.eof, [true, true]);
 }
 
@@ -439,8 +442,18 @@ fn window_and_ack_violations() {
     c.handshake();
     c.pkt(C, ACK, 1001, 5001, b"0123456789");
     c.pkt(S, ACK, 5001, 1011, b"");
-    let v = c.pkt(C, ACK, 995, 5001, b"abc");
+    // (1003..1006 lies before the acknowledged 1011: a spurious retransmission, and
+    // data before last_ack)
+    let v = c.pkt(C, ACK, 1003, 5001, b"abc");
+    assert!(
+        has(&v, StreamEvent::PktSpuriousRetransmission),
+        "{:?}",
+        v.events
+    );
     assert!(has(&v, StreamEvent::EstPktBeforeLastAck), "{:?}", v.events);
+    // entirely before the stream's first byte (before base_seq): skipped silently
+    let v = c.pkt(C, ACK, 995, 5001, b"abc");
+    assert!(v.skipped && !has(&v, StreamEvent::EstPktBeforeLastAck));
 }
 
 #[test]
