@@ -246,6 +246,7 @@ const S_ZWP_TC: u32 = 1 << 13;
 const S_TFO: u32 = 1 << 14;
 const S_LOSSY: u32 = 1 << 15;
 const S_TFO_DATA_IGNORED: u32 = 1 << 16;
+const S_APP_DISABLED: u32 = 1 << 17;
 
 // Per-direction flags.
 const H_TIMESTAMP: u16 = 1 << 0;
@@ -390,6 +391,16 @@ impl TcpSession {
     /// `flow.end.tcp_liberal`).
     pub fn liberal(&self) -> bool {
         self.flags & S_LOSSY != 0
+    }
+    /// The app layer gave up on this session (protocol detection failed, or the
+    /// engine stops parsing it): from now on nothing is handed to the sink and no gap
+    /// is reported (Suricata's APP_LAYER_DISABLED), while raw inspection continues.
+    pub fn disable_app_layer(&mut self) {
+        self.flags |= S_APP_DISABLED;
+    }
+    /// See [`TcpSession::disable_app_layer`].
+    pub fn app_layer_disabled(&self) -> bool {
+        self.flags & S_APP_DISABLED != 0
     }
     /// Closed by a RST.
     pub fn closed_by_rst(&self) -> bool {
@@ -778,6 +789,7 @@ impl StreamEngine {
     ) -> u64 {
         let inline = self.inline;
         let is_async = ssn.flags & S_ASYNC != 0;
+        let app_disabled = ssn.flags & S_APP_DISABLED != 0;
         let h = ssn.half_mut(dir);
         if h.flags & H_EOF != 0 {
             return 0;
@@ -789,7 +801,16 @@ impl StreamEngine {
             h.acked_end().min(h.store.end())
         };
         let mut gaps = 0u64;
-        if until > from {
+        if app_disabled {
+            // Nothing goes to the app layer; its progress follows the data so that
+            // memory is released once raw inspection is done too.
+            if until > from {
+                h.app_progress = until;
+                if !self.cfg.raw {
+                    h.raw_progress = h.app_progress;
+                }
+            }
+        } else if until > from {
             let mut off = from;
             h.store.read(from, until, &mut |c| match c {
                 Chunk::Data(b) => {

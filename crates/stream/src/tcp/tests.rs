@@ -863,3 +863,16 @@ fn port_reuse_rule() {
     };
     assert!(!packet_reuses_session(&cfg, s, &sa, false));
 }
+
+#[test]
+fn app_layer_disabled_stops_delivery_and_gaps() {
+    let mut c = Conv::ids();
+    c.handshake();
+    c.slot.as_deref_mut().unwrap().disable_app_layer();
+    // a hole (1001..1005) then data, all acknowledged
+    c.pkt(C, ACK, 1005, 5001, b"5678");
+    let v = c.pkt(S, ACK, 5001, 1009, b"");
+    assert!(!has(&v, StreamEvent::ReassemblySeqGap));
+    assert!(c.sink.gaps.is_empty() && c.ts().is_empty());
+    assert_eq!(c.counter("tcp.reassembly_gap"), 0);
+}
