@@ -45,6 +45,10 @@ fn dump_events() {
     let list = std::env::var("EVENT_DUMP_LIST").expect("EVENT_DUMP_LIST");
     let out = std::env::var("EVENT_DUMP_OUT").expect("EVENT_DUMP_OUT");
     let mut out = std::fs::File::create(out).unwrap();
+    // EVENT_DUMP_COUNTERS=<file>: the tcp.* counters per capture.
+    let mut counters = std::env::var("EVENT_DUMP_COUNTERS")
+        .ok()
+        .map(|p| std::fs::File::create(p).unwrap());
     // EVENT_DUMP_TRACE=1: print every packet with the session state.
     let trace = std::env::var("EVENT_DUMP_TRACE").is_ok();
     let dec = Decoder::new(DecoderConfig::default());
@@ -113,6 +117,11 @@ fn dump_events() {
         }
         for f in flows.values_mut() {
             eng.flow_end(&mut f.slot, &mut NullSink);
+        }
+        if let Some(c) = counters.as_mut() {
+            for (name, value) in eng.counters() {
+                writeln!(c, "{capture}\t{name}\t{value}").unwrap();
+            }
         }
     }
 }
