@@ -8,6 +8,7 @@
 //! memory and releasing pages behind the reader. Everything else denies it.
 #![deny(unsafe_code)]
 
+mod detect;
 pub mod input;
 pub mod log;
 mod pipeline;

@@ -12,18 +12,21 @@ use palisade_decode::{
 use palisade_flow::{
     Direction, FlowConfig, FlowHandle, FlowRecord, FlowTable, FlowTimeouts, ProtoTimeouts,
 };
-use palisade_stream::tcp::{
-    NullSink, StreamEngine, StreamEvents, TcpSegment, TcpSession, TcpState as StreamState,
-};
 use palisade_output::{
     statslog, write_anomaly, write_flow, write_netflow, write_stats, AnomalyKind, EveWriter,
     JsonBuf, PacketHeader, PktSrc, StatValue,
 };
+use palisade_stream::tcp::{
+    NullSink, StreamEngine, StreamEvents, TcpSegment, TcpSession, TcpState as StreamState,
+};
 
+use crate::detect::Detection;
 use crate::input::{list_inputs, FileBytes};
 use crate::log::{self, Level};
 use crate::progress::Progress;
 use crate::{fail, EngineError, EngineOptions};
+use palisade_detect::{FlowDir, PacketView};
+use palisade_output::alert::{write_alert, AlertPacket, FlowSnapshot, PacketVerdict};
 
 /// Builds the running configuration as Suricata does: `--set` values first (final), then
 /// the configuration file (or the built-in defaults), then `--include` files.
@@ -92,6 +95,10 @@ struct Pipeline {
     sessions: Vec<Option<Box<TcpSession>>>,
     /// Flows ended during this packet's lookups, logged after the packet's records.
     ended: Vec<FlowRecord>,
+    /// The detection engine (none with --disable-detection).
+    detection: Option<Detection>,
+    /// Link type of the captured frame being handled.
+    linktype: u32,
     dstats: DecodeStats,
     eve: Option<EveSink>,
     j: JsonBuf,
@@ -181,11 +188,13 @@ pub(crate) fn run(opts: &EngineOptions, cfg: &Config) -> Result<(), EngineError>
         }
     }
 
+    let mut loaded = None;
     if !opts.disable_detection {
-        // Detection does not exist yet: rules are loaded and checked, then set aside.
         let res = crate::rules::load(opts, cfg, &views)?;
         if opts.test_config {
             println!("{}", res.summary());
+        } else {
+            loaded = Some(res.rules);
         }
     }
     if opts.test_config {
@@ -206,7 +215,22 @@ pub(crate) fn run(opts: &EngineOptions, cfg: &Config) -> Result<(), EngineError>
         }
     }
 
+    let detection = match loaded {
+        Some(rules) => {
+            let ctx = crate::rules::rule_context(cfg, &views);
+            Some(Detection::build(
+                rules,
+                &ctx,
+                cfg,
+                &views,
+                &log_dir,
+                opts.simulate_ips,
+            )?)
+        }
+        None => None,
+    };
     let mut p = Pipeline::new(opts, cfg, &views, &log_dir)?;
+    p.detection = detection;
     for path in &inputs {
         p.run_file(path, inputs.len() == 1)?;
     }
@@ -413,9 +437,14 @@ impl Pipeline {
                 stats_totals: e.stats.map(|s| s.totals).unwrap_or(true),
             });
         }
-        // fast.log is opened (created) at start as Suricata does; alerts come with
-        // detection.
-        for f in views.outputs.fast.iter().filter(|f| f.enabled) {
+        // fast.log is opened (created) at start as Suricata does, also without detection
+        // (with detection, the alert writer opens it).
+        for f in views
+            .outputs
+            .fast
+            .iter()
+            .filter(|f| f.enabled && opts.disable_detection)
+        {
             let path = in_log_dir(log_dir, &f.filename);
             open_log(&path, f.append)
                 .map_err(|e| EngineError(format!("cannot open {}: {e}", path.display())))?;
@@ -438,13 +467,11 @@ impl Pipeline {
             decoder: Decoder::new(dc),
             defrag: Defrag::new(defrag_config(views)?),
             flows: FlowTable::new(flow_config(cfg, views)),
-            stream: StreamEngine::new(crate::stream::stream_config(
-                cfg,
-                views,
-                opts.simulate_ips,
-            )?),
+            stream: StreamEngine::new(crate::stream::stream_config(cfg, views, opts.simulate_ips)?),
             sessions: Vec::new(),
             ended: Vec::with_capacity(16),
+            detection: None,
+            linktype: 1,
             dstats: DecodeStats::default(),
             eve,
             j: JsonBuf::new(),
@@ -521,6 +548,7 @@ impl Pipeline {
         if raw.ts > self.last_ts {
             self.last_ts = raw.ts;
         }
+        self.linktype = raw.linktype.0;
         let mut p = Packet::new(raw.data, raw.ts);
         self.decoder
             .decode(raw.linktype, raw.data, raw.ts, &mut p, &mut self.dstats);
@@ -536,6 +564,7 @@ impl Pipeline {
                 stream,
                 sessions,
                 ended,
+                detection,
                 eve,
                 j,
                 io_error,
@@ -545,7 +574,7 @@ impl Pipeline {
                 log_flow(eve, j, io_error, &rec, now);
             }
             flows.expire(now, &mut |rec| {
-                end_session(stream, sessions, &rec);
+                end_session(stream, sessions, detection, &rec);
                 log_flow(eve, j, io_error, &rec, now)
             });
         }
@@ -571,6 +600,7 @@ impl Pipeline {
             self.dstats.count_events(&extra);
             let mut events = p.events;
             extra.iter().for_each(|e| events.push(e));
+            self.detect(p, None, false, &StreamEvents::default(), src);
             self.log_anomalies(p, &events, None, src);
             if let Some(re) = res.reassembled {
                 // The rebuilt datagram keeps its fragments' VLAN ids and tunnel level, and
@@ -595,16 +625,24 @@ impl Pipeline {
                 stream,
                 sessions,
                 ended,
+                detection,
                 ..
             } = self;
             flows.take_ended(&mut |rec| {
-                end_session(stream, sessions, &rec);
+                end_session(stream, sessions, detection, &rec);
                 ended.push(rec);
             });
         }
         let mut stream_events = StreamEvents::default();
+        let mut established = false;
         let flow_id = match found {
             Some((h, dir)) => {
+                // `flow:established` as Suricata sees it: the flow state before this
+                // packet's stream processing.
+                established = self
+                    .flows
+                    .get(h)
+                    .is_some_and(|f| f.state == palisade_flow::FlowState::Established);
                 if let Some(seg) = TcpSegment::from_packet(p) {
                     stream_events = self.track_tcp(h, dir, &seg);
                 }
@@ -612,6 +650,7 @@ impl Pipeline {
             }
             None => None,
         };
+        self.detect(p, found, established, &stream_events, src);
         self.log_anomalies(p, &p.events, flow_id, src);
         self.log_stream_anomalies(p, &stream_events, flow_id, src);
         if let Some(t) = p.tunnel {
@@ -683,6 +722,101 @@ impl Pipeline {
             );
         }
         v.events
+    }
+
+    /// Runs detection on one packet and writes its alerts.
+    fn detect(
+        &mut self,
+        p: &Packet<'_>,
+        flow: Option<(FlowHandle, Direction)>,
+        established: bool,
+        stream_events: &StreamEvents,
+        src: PktSrc,
+    ) {
+        let Some(det) = self.detection.as_mut() else {
+            return;
+        };
+        let mut pv = PacketView::new(p);
+        pv.stream_events = det.stream_event_bits(stream_events);
+        pv.rebuilt_fragment = matches!(src, PktSrc::Defrag);
+        let mut flow_id = None;
+        let mut live = None;
+        if let Some((h, dir)) = flow {
+            if let Some(f) = self.flows.get(h) {
+                pv.has_flow = true;
+                pv.dir = Some(match dir {
+                    Direction::ToServer => FlowDir::ToServer,
+                    Direction::ToClient => FlowDir::ToClient,
+                });
+                pv.established = established;
+                flow_id = Some(f.id);
+                live = Some((h, dir));
+            }
+        }
+        let mut alerts = std::mem::take(&mut det.alerts);
+        alerts.clear();
+        match live {
+            Some((h, _)) => {
+                let slot = h.slot();
+                let st = det.flow_state(slot);
+                // The state is moved out for the call so that the detector can be
+                // borrowed alongside it.
+                let mut st = std::mem::take(st);
+                det.detector.inspect_packet(&pv, Some(&mut st), &mut alerts);
+                *det.flow_state(slot) = st;
+            }
+            None => det.detector.inspect_packet(&pv, None, &mut alerts),
+        }
+        if !alerts.is_empty() {
+            let h = PacketHeader::from_packet(p, flow_id, self.pcap_cnt, src);
+            let snapshot = live.and_then(|(fh, dir)| {
+                let f = self.flows.get(fh)?;
+                Some(FlowSnapshot::from_flow(f, dir == Direction::ToServer))
+            });
+            let ap = AlertPacket {
+                payload: p.payload(),
+                stream: None,
+                data: p.data,
+                linktype: if matches!(src, PktSrc::Wire) {
+                    self.linktype
+                } else {
+                    12
+                },
+                tunnel: None,
+                verdict: PacketVerdict::default(),
+            };
+            let mut fast = std::mem::take(&mut det.fast);
+            for a in &alerts {
+                let info = det.info(a);
+                if let Some(eve) = self.eve.as_mut() {
+                    if det.eve_alert {
+                        write_alert(
+                            &mut self.j,
+                            &h,
+                            &info,
+                            &det.alert_opts,
+                            snapshot.as_ref(),
+                            &ap,
+                        );
+                        if let Err(e) = eve.writer.write(&mut self.j) {
+                            self.io_error.get_or_insert(e.to_string());
+                        }
+                    }
+                }
+                for fl in &mut fast {
+                    if let Err(e) = fl.write_alert(&h, &info, p.data) {
+                        self.io_error.get_or_insert(e.to_string());
+                    }
+                }
+            }
+            det.fast = fast;
+            if let Some((fh, _)) = live {
+                if let Some(f) = self.flows.get_mut(fh) {
+                    f.alerted = true;
+                }
+            }
+        }
+        det.alerts = alerts;
     }
 
     fn log_stream_anomalies(
@@ -759,6 +893,7 @@ impl Pipeline {
                 stream,
                 sessions,
                 ended,
+                detection,
                 eve,
                 j,
                 io_error,
@@ -768,7 +903,7 @@ impl Pipeline {
                 log_flow(eve, j, io_error, &rec, now);
             }
             flows.flush_all(&mut |rec| {
-                end_session(stream, sessions, &rec);
+                end_session(stream, sessions, detection, &rec);
                 log_flow(eve, j, io_error, &rec, now)
             });
         }
@@ -783,6 +918,9 @@ impl Pipeline {
         counters.extend(self.stream.counters());
         self.flows.for_each(|k, v| counters.push((k, v)));
         self.defrag.for_each(|k, v| counters.push((k, v)));
+        if let Some(d) = &self.detection {
+            d.detector.counters.for_each(|k, v| counters.push((k, v)));
+        }
         if let Some(eve) = self.eve.as_mut() {
             if eve.stats && eve.stats_totals {
                 write_stats(
@@ -814,7 +952,7 @@ impl Pipeline {
     }
 }
 
-fn in_log_dir(log_dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn in_log_dir(log_dir: &Path, name: &str) -> PathBuf {
     if Path::new(name).is_absolute() {
         PathBuf::from(name)
     } else {
@@ -835,10 +973,14 @@ fn open_log(path: &Path, append: bool) -> std::io::Result<std::fs::File> {
 fn end_session(
     stream: &mut StreamEngine,
     sessions: &mut [Option<Box<TcpSession>>],
+    detection: &mut Option<Detection>,
     rec: &FlowRecord,
 ) {
     if let Some(slot) = sessions.get_mut(rec.slot as usize) {
         stream.flow_end(slot, &mut NullSink);
+    }
+    if let Some(d) = detection.as_mut() {
+        d.flow_end(rec.slot);
     }
 }
 

@@ -46,7 +46,9 @@ pub(crate) fn stream_config(
         checksum_validation: views.stream_checksum_validation,
         midstream: cfg.get_bool("stream.midstream").unwrap_or(d.midstream),
         midstream_policy: policy(cfg, "stream.midstream-policy", ips)?,
-        async_oneside: cfg.get_bool("stream.async-oneside").unwrap_or(d.async_oneside),
+        async_oneside: cfg
+            .get_bool("stream.async-oneside")
+            .unwrap_or(d.async_oneside),
         inline: match cfg.get("stream.inline") {
             None => d.inline,
             Some("auto") => InlineMode::Auto,
@@ -62,7 +64,9 @@ pub(crate) fn stream_config(
             i64::from(d.max_synack_queued),
         )?
         .clamp(0, 255) as u8,
-        drop_invalid: cfg.get_bool("stream.drop-invalid").unwrap_or(d.drop_invalid),
+        drop_invalid: cfg
+            .get_bool("stream.drop-invalid")
+            .unwrap_or(d.drop_invalid),
         bypass: cfg.get_bool("stream.bypass").unwrap_or(d.bypass),
         liberal_timestamps: cfg
             .get_bool("stream.liberal-timestamps")
@@ -76,20 +80,16 @@ pub(crate) fn stream_config(
         reassembly_memcap: size(cfg, "stream.reassembly.memcap", d.reassembly_memcap)?,
         reassembly_memcap_policy: policy(cfg, "stream.reassembly.memcap-policy", ips)?,
         reassembly_depth: size(cfg, "stream.reassembly.depth", d.reassembly_depth)?,
-        toserver_chunk_size: clamp16(
-            size(
-                cfg,
-                "stream.reassembly.toserver-chunk-size",
-                u64::from(d.toserver_chunk_size),
-            )? as i64,
-        ),
-        toclient_chunk_size: clamp16(
-            size(
-                cfg,
-                "stream.reassembly.toclient-chunk-size",
-                u64::from(d.toclient_chunk_size),
-            )? as i64,
-        ),
+        toserver_chunk_size: clamp16(size(
+            cfg,
+            "stream.reassembly.toserver-chunk-size",
+            u64::from(d.toserver_chunk_size),
+        )? as i64),
+        toclient_chunk_size: clamp16(size(
+            cfg,
+            "stream.reassembly.toclient-chunk-size",
+            u64::from(d.toclient_chunk_size),
+        )? as i64),
         randomize_chunk_size: cfg
             .get_bool("stream.reassembly.randomize-chunk-size")
             .unwrap_or(d.randomize_chunk_size),
@@ -124,7 +124,9 @@ pub(crate) fn stream_config(
         };
         for a in addrs {
             for part in a.split(',') {
-                let part = part.trim().trim_matches(|c| c == '[' || c == ']' || c == '"');
+                let part = part
+                    .trim()
+                    .trim_matches(|c| c == '[' || c == ']' || c == '"');
                 if part.is_empty() {
                     continue;
                 }
