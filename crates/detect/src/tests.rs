@@ -563,3 +563,12 @@ fn checksums_off_count_as_valid() {
     );
     assert_eq!(run(&mut det, &PacketView::new(&p), None), [2]);
 }
+
+#[test]
+fn engine_is_shareable_and_detector_movable() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<DetectEngine>();
+    send::<Detector>();
+    send::<FlowDetectState>();
+}
