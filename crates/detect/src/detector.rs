@@ -315,10 +315,20 @@ impl Detector {
         let eng = Arc::clone(&self.engine);
         self.scratch.queue.clear();
         let now = secs(pv.pkt.ts);
-        let Some(list) = eng.app_rules.get(pv.app_proto.unwrap_or("")) else {
-            return;
-        };
-        for &num in list {
+        // Rules of the flow's protocol and rules naming no protocol (`file.data` on tcp...).
+        let mut cands = std::mem::take(&mut self.scratch.cands);
+        cands.clear();
+        for key in [pv.app_proto.unwrap_or(""), ""] {
+            if let Some(list) = eng.app_rules.get(key) {
+                cands.extend_from_slice(list);
+            }
+            if pv.app_proto.is_none() {
+                break;
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        for &num in &cands {
             let r = &eng.rules[num as usize];
             if let Some(flags) = self.match_rule(r, pv, flow.as_deref_mut(), Some(buffers), now) {
                 self.scratch
@@ -326,6 +336,8 @@ impl Detector {
                     .push((num, flags | alert_flags::STATE_MATCH));
             }
         }
+        cands.clear();
+        self.scratch.cands = cands;
         self.finalize(&eng, pv, flow, out, now);
     }
 

@@ -572,3 +572,21 @@ fn engine_is_shareable_and_detector_movable() {
     send::<Detector>();
     send::<FlowDetectState>();
 }
+
+#[test]
+fn app_rules_without_protocol_run_for_any_app_protocol() {
+    let (e, w) = DetectEngine::build(
+        &rules(&["alert tcp any any -> any any (file.data; content:\"MZ\"; sid:5;)"]),
+        &DetectConfig::default(),
+    );
+    assert!(w.is_empty(), "{w:?}");
+    let fd = e.registry.get("file.data").expect("registered");
+    let mut det = Detector::new(e.shared());
+    let bytes = hex(TCP_GET);
+    let p = decode(&bytes);
+    let mut pv = PacketView::new(&p);
+    pv.app_proto = Some("http");
+    let mut out = Vec::new();
+    det.inspect_app_buffers(&pv, None, &[(fd, b"MZ\x90\x00")], &mut out);
+    assert_eq!(out.iter().map(|a| a.sid).collect::<Vec<_>>(), [5]);
+}
