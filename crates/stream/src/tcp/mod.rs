@@ -753,10 +753,12 @@ impl StreamEngine {
         };
         // Suricata injects one pseudo packet per direction that still has data to
         // flush (`tcp.pseudo`).
-        for d in [Dir::ToServer, Dir::ToClient] {
-            let h = ssn.half(d);
-            if h.flags & H_EOF == 0 && h.store.end() > h.app_progress.max(h.store.base()) {
-                self.counters.pseudo += 1;
+        if ssn.state >= TcpState::Established && ssn.state != TcpState::Closed {
+            for d in [Dir::ToServer, Dir::ToClient] {
+                let h = ssn.half(d);
+                if h.flags & H_EOF == 0 && h.store.end() > h.app_progress.max(h.store.base()) {
+                    self.counters.pseudo += 1;
+                }
             }
         }
         self.deliver(&mut ssn, Dir::ToServer, true, sink);
