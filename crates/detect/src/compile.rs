@@ -202,6 +202,9 @@ pub struct CompiledRule {
     pub threshold: Option<ThresholdSpec>,
     pub(crate) protos: [u64; 4],
     pub(crate) pkthdr: bool,
+    /// IP version the header protocol restricts the rule to (`ipv4`/`ip4`: 4,
+    /// `ipv6`/`ip6`: 6), 0 for none.
+    pub(crate) ip_version: u8,
     pub(crate) src: IpSet,
     pub(crate) dst: IpSet,
     pub(crate) sp: PortSet,
@@ -461,6 +464,17 @@ pub(crate) fn compile_rule(
         return Err(skip("config rule", "config rules are not supported"));
     }
     let (protos, pkthdr) = proto_bits(rule);
+    // The parsed header keeps `ipv4`/`ipv6` as plain `ip`: read the protocol as written.
+    let written_proto = rule
+        .text
+        .get(rule.header_spans[1].start..rule.header_spans[1].end)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let ip_version = match written_proto.as_str() {
+        "ipv4" | "ip4" => 4,
+        "ipv6" | "ip6" => 6,
+        _ => 0,
+    };
     let mut kws = Vec::new();
     let mut flow = 0u16;
     let mut needs_app = false;
@@ -746,6 +760,7 @@ pub(crate) fn compile_rule(
         threshold,
         protos,
         pkthdr,
+        ip_version,
         src,
         dst,
         sp,

@@ -105,7 +105,7 @@ fn header_match(r: &CompiledRule, pv: &PacketView) -> bool {
     let Some(ip) = p.ip else {
         return r.pkthdr && r.src.is_full() && r.dst.is_full() && r.sp.is_any() && r.dp.is_any();
     };
-    if !r.has_proto(ip.proto) {
+    if !r.has_proto(ip.proto) || (r.ip_version != 0 && r.ip_version != ip.version) {
         return false;
     }
     let hp = pv.has_ports();
