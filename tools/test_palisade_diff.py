@@ -152,5 +152,44 @@ class CompareTest(unittest.TestCase):
         self.assertEqual((t["identical"], t["errors"], t["flows"]), (1, 1, [1, 1]))
 
 
+class ReferenceAndSidsTest(unittest.TestCase):
+    def test_sid_filter_leaves_out_other_alerts(self):
+        a = [alert(1, 10), alert(1, 20), alert(1, 20)]
+        b = [alert(2, 10), alert(2, 30)]
+        keep = {"10", "30"}
+        c = pd.compare(pd.summarize(a, sids=keep), pd.summarize(b, sids=keep))["alerts"]
+        self.assertEqual((c["suricata"], c["palisade"]), (1, 2))
+        self.assertEqual(c["per_sid"], {"30": [0, 1]})
+        self.assertEqual(c["per_flow_differences"], 1)
+        # without the filter sid 20 differs too
+        c = cmp(a, b)["alerts"]
+        self.assertEqual(c["per_sid"], {"20": [2, 0], "30": [0, 1]})
+
+    def test_read_sids_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "sids")
+            with open(p, "w") as f:
+                f.write("gid\tsid\n# comment\n2001\tpacket\n1:2002\n3:7 x\n\n")
+            self.assertEqual(pd.read_sids(p), {"2001", "2002", "3:7"})
+
+    def test_reference_eve_longest_trailing_path(self):
+        with tempfile.TemporaryDirectory() as d:
+            ref = os.path.join(d, "ref")
+            for rel in ("mixed/a.pcap", "a.pcap"):
+                os.makedirs(os.path.join(ref, rel))
+                with open(os.path.join(ref, rel, "eve.json"), "w") as f:
+                    f.write(json.dumps(alert(1, 10)) + "\n")
+            self.assertEqual(pd.reference_eve(ref, "/x/pcaps/mixed/a.pcap"),
+                             os.path.join(ref, "mixed/a.pcap", "eve.json"))
+            self.assertEqual(pd.reference_eve(ref, "/x/other/a.pcap"),
+                             os.path.join(ref, "a.pcap", "eve.json"))
+            self.assertIsNone(pd.reference_eve(ref, "/x/pcaps/mixed/b.pcap"))
+            res, recs = pd.load_reference(ref, "/y/mixed/a.pcap")
+            self.assertEqual((res["error"], len(recs)), (None, 1))
+            res, recs = pd.load_reference(ref, "/y/mixed/b.pcap")
+            self.assertIsNone(recs)
+            self.assertIn("no reference", res["error"])
+
+
 if __name__ == "__main__":
     unittest.main()
