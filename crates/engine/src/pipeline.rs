@@ -17,7 +17,8 @@ use palisade_output::{
     JsonBuf, PacketHeader, PktSrc, StatValue,
 };
 use palisade_stream::tcp::{
-    NullSink, StreamEngine, StreamEvents, TcpSegment, TcpSession, TcpState as StreamState,
+    Dir as StreamDir, NullSink, StreamEngine, StreamEvents, TcpSegment, TcpSession,
+    TcpState as StreamState,
 };
 
 use crate::detect::Detection;
@@ -99,6 +100,8 @@ struct Pipeline {
     detection: Option<Detection>,
     /// Link type of the captured frame being handled.
     linktype: u32,
+    /// Raw stream bytes handed to detection with the current packet (reused).
+    raw_buf: Vec<u8>,
     dstats: DecodeStats,
     eve: Option<EveSink>,
     j: JsonBuf,
@@ -126,6 +129,12 @@ struct AutoChecksum {
 
 const AUTO_CHECKSUM_SAMPLE: u64 = 1000;
 const AUTO_CHECKSUM_BAD_PERCENT: u64 = 10;
+
+/// Whether raw stream chunks are handed to detection. Off until detection follows
+/// Suricata's stream-versus-packet rules (a packet whose payload went into the stream is
+/// not inspected again by stream rules); the chunks are still marked inspected so that
+/// the stream engine can release them.
+const RAW_STREAM_INSPECTION: bool = false;
 
 /// Bytes of a mapped capture read between two releases of the pages behind the reader.
 const RELEASE_STEP: u64 = 32 << 20;
@@ -467,11 +476,17 @@ impl Pipeline {
             decoder: Decoder::new(dc),
             defrag: Defrag::new(defrag_config(views)?),
             flows: FlowTable::new(flow_config(cfg, views)),
-            stream: StreamEngine::new(crate::stream::stream_config(cfg, views, opts.simulate_ips)?),
+            stream: StreamEngine::new(crate::stream::stream_config(
+                cfg,
+                views,
+                opts.simulate_ips,
+                !opts.disable_detection,
+            )?),
             sessions: Vec::new(),
             ended: Vec::with_capacity(16),
             detection: None,
             linktype: 1,
+            raw_buf: Vec::new(),
             dstats: DecodeStats::default(),
             eve,
             j: JsonBuf::new(),
@@ -753,6 +768,33 @@ impl Pipeline {
                 live = Some((h, dir));
             }
         }
+        // Raw stream: once a chunk of the packet's direction is ready (acknowledged, at
+        // least the chunk size, or the end of the stream), it is inspected with the
+        // packet, then marked inspected.
+        let mut raw_done = None;
+        if let (Some((h, dir)), palisade_decode::L4::Tcp(_)) = (live, p.l4) {
+            let slot = h.slot() as usize;
+            if let Some(Some(ssn)) = self.sessions.get(slot) {
+                let sd = match dir {
+                    Direction::ToServer => StreamDir::ToServer,
+                    Direction::ToClient => StreamDir::ToClient,
+                };
+                if self.stream.raw_ready(ssn, sd) {
+                    let inline = self.stream.config().is_inline();
+                    let buf = &mut self.raw_buf;
+                    buf.clear();
+                    let mut end = 0;
+                    ssn.raw_read(sd, inline, &mut |off, b| {
+                        buf.extend_from_slice(b);
+                        end = off + b.len() as u64;
+                    });
+                    raw_done = Some((slot, sd, end));
+                }
+            }
+        }
+        if raw_done.is_some() && RAW_STREAM_INSPECTION {
+            pv.stream = Some(&self.raw_buf);
+        }
         let mut alerts = std::mem::take(&mut det.alerts);
         alerts.clear();
         match live {
@@ -817,6 +859,11 @@ impl Pipeline {
             }
         }
         det.alerts = alerts;
+        if let Some((slot, sd, end)) = raw_done {
+            if let Some(Some(ssn)) = self.sessions.get_mut(slot) {
+                self.stream.raw_consume(ssn, sd, end);
+            }
+        }
     }
 
     fn log_stream_anomalies(

@@ -37,6 +37,7 @@ pub(crate) fn stream_config(
     cfg: &Config,
     views: &views::Engine,
     ips: bool,
+    detection: bool,
 ) -> Result<StreamConfig, EngineError> {
     let d = StreamConfig::default();
     let clamp16 = |v: i64| v.clamp(0, i64::from(u16::MAX)) as u16;
@@ -99,7 +100,8 @@ pub(crate) fn stream_config(
             i64::from(d.randomize_chunk_range),
         )?),
         chunk_size_jitter: d.chunk_size_jitter,
-        raw: cfg.get_bool("stream.reassembly.raw").unwrap_or(d.raw),
+        // Raw stream data is kept for detection only.
+        raw: detection && cfg.get_bool("stream.reassembly.raw").unwrap_or(d.raw),
         segment_prealloc: int(
             cfg,
             "stream.reassembly.segment-prealloc",
