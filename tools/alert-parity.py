@@ -9,7 +9,9 @@
    and the settings of tools/gen-alert-reference.py (stock /etc/suricata/suricata.yaml, the
    modbus/dnp3/enip parsers enabled, -k none, --runmode single), each into
    OUT/<capture path>/eve.json (default OUT /var/tmp/palisade-alertref-palisade). Skipped for
-   captures already done unless --force; --no-run only compares.
+   captures already done unless --force; --no-run only compares. -k and --set change
+   Palisade's settings (e.g. `-k auto --set stream.checksum-validation=no`, which is what
+   Suricata's `-k none` amounts to in pcap-file mode: see the README).
 2. Compares with REF/<capture path>/eve.json (tools/gen-alert-reference.py) the alerts of
    the rules of one class of --classes (tools/rule-classes output; default class `packet`,
    i.e. rules that need no app-layer buffer): per (sid, flow) the number of alerts, the flow
@@ -79,8 +81,8 @@ def run_palisade(args, rules, cap):
         if os.path.isfile(os.path.join(outdir, f)):
             os.remove(os.path.join(outdir, f))
     cmd = [args.palisade, "-c", args.config, "-S", rules, "-r", os.path.join(args.pcaps, cap),
-           "-l", outdir, "-k", "none", "--runmode", "single"]
-    for s in gar.SETS:
+           "-l", outdir, "-k", args.checksum, "--runmode", "single"]
+    for s in gar.SETS + args.set:
         cmd += ["--set", s]
     try:
         with open(os.path.join(outdir, "palisade.stderr"), "wb") as se:
@@ -115,6 +117,7 @@ def compare(args, caps, classes):
             pc["suricata"] += a
             pc["palisade"] += b
             pc["pairs"] += 1
+            pc["common"] += min(a, b)
             if a == b:
                 pc["equal"] += a
                 pc["equal_pairs"] += 1
@@ -151,6 +154,10 @@ def main(argv=None):
     ap.add_argument("--pcaps", default=os.path.join(SHARED, "pcaps"))
     ap.add_argument("--rules", default=os.path.join(SHARED, "rules"))
     ap.add_argument("-c", dest="config", default="/etc/suricata/suricata.yaml")
+    ap.add_argument("-k", dest="checksum", default="none", choices=["none", "all", "auto"],
+                    help="Palisade's checksum mode (%(default)s, as the reference)")
+    ap.add_argument("--set", action="append", default=[], metavar="K=V",
+                    help="extra --set for Palisade (repeatable)")
     ap.add_argument("-j", dest="jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--no-run", action="store_true", help="only compare existing outputs")
@@ -181,11 +188,13 @@ def main(argv=None):
     print(f"captures: {len(caps)}; compared {sum(cap_status.values())} "
           f"(class {args.cls}: equal {cap_status['equal']}, different {cap_status['different']}); "
           f"without output: {len(missing_out)}")
-    print(f"{'class':14} {'suricata':>9} {'palisade':>9} {'equal':>9} {'missing':>8} {'extra':>8}"
-          f" {'pairs':>7} {'pairs=':>7}")
+    print("(equal: alerts in (sid, flow) pairs with the same count; common: sum of the smaller"
+          " count over all pairs; pairs: (capture, sid, flow) pairs, pairs=: those equal)")
+    print(f"{'class':14} {'suricata':>9} {'palisade':>9} {'equal':>9} {'common':>9} {'missing':>8}"
+          f" {'extra':>8} {'pairs':>7} {'pairs=':>7}")
     for cls in sorted(per_class):
         c = per_class[cls]
-        print(f"{cls:14} {c['suricata']:9} {c['palisade']:9} {c['equal']:9} {c['missing']:8} "
+        print(f"{cls:14} {c['suricata']:9} {c['palisade']:9} {c['equal']:9} {c['common']:9} {c['missing']:8} "
               f"{c['extra']:8} {c['pairs']:7} {c['equal_pairs']:7}")
     ranked = sorted((s for s in per_sid if per_sid[s]["missing"] or per_sid[s]["extra"]),
                     key=lambda s: -(per_sid[s]["missing"] + per_sid[s]["extra"]))
