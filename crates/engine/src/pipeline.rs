@@ -290,7 +290,8 @@ fn setup_log_file(logging: &views::Logging, log_dir: &Path) {
                 .as_deref()
                 .and_then(Level::from_name)
                 .unwrap_or(default_level);
-            if let Err(e) = log::open_file(&path, level) {
+            let json = o.log_type.as_deref() == Some("json");
+            if let Err(e) = log::open_file(&path, level, json) {
                 crate::warning!("unable to open log file {}: {e}", path.display());
             }
         }

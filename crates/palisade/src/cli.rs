@@ -63,6 +63,7 @@ const LONG: &[(&str, bool)] = &[
     ("pidfile", true),
     ("include", true),
     ("pcap-file-recursive", false),
+    ("no-random", false),
     ("help", false),
 ];
 
@@ -209,6 +210,9 @@ fn apply_long(a: &mut Args, name: &str, v: Option<String>) -> Result<(), UsageEr
         "pidfile" => a.pidfile = v,
         "include" => a.includes.extend(v),
         "pcap-file-recursive" => a.pcap_file_recursive = true,
+        // Suricata's switch for reproducible runs (no random hash seeds or chunk sizes):
+        // Palisade is always deterministic.
+        "no-random" => {}
         "help" => a.help = true,
         _ => unreachable!("LONG and this match agree"),
     }
