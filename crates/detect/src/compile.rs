@@ -214,6 +214,10 @@ pub struct CompiledRule {
     pub(crate) flow: u16,
     pub(crate) app_proto: Option<String>,
     pub(crate) payload: Option<BufferProgram>,
+    /// Suricata's `SIG_FLAG_REQUIRE_STREAM` / `SIG_FLAG_REQUIRE_PACKET`: where a payload
+    /// rule is inspected on TCP (see [`payload_sources`]).
+    pub(crate) require_stream: bool,
+    pub(crate) require_packet: bool,
     pub(crate) hdr_bufs: Vec<(HdrBuf, BufferProgram)>,
     pub(crate) app_bufs: Vec<(BufferId, BufferProgram)>,
     /// App-layer keywords other than buffers (`dns.opcode`, `app-layer-event`, ...): no
@@ -452,6 +456,75 @@ fn bits_value(o: &RuleOption) -> Option<&palisade_rules::values::Bits> {
         OptionValue::Bits(b) => Some(b),
         _ => None,
     }
+}
+
+/// Where the payload of a rule is inspected on TCP, as Suricata 7.0 decides it: returns
+/// (require stream, require packet).
+///
+/// - `tcp-pkt`, `flow:no_stream` and packet keywords (`dsize`, `ttl`, `flags`, `seq`,
+///   `replace`...) ask for the packet; `tcp-stream` and `flow:only_stream` for the stream.
+/// - Otherwise a rule that can see TCP and has a payload buffer asks for the stream, and
+///   also for the packet when one of its payload contents is anchored (`depth`/`offset`,
+///   `startswith`) or it uses `stream_size`.
+///
+/// On a TCP packet with stream data ready, a stream rule is tried on the stream first; it
+/// falls back to the packet's payload only if the rule also asks for the packet or the
+/// packet's payload did not go into the stream (and never under `flow:only_stream`).
+pub(crate) fn payload_sources(
+    rule: &Rule,
+    kws: &[PacketKw],
+    flow: u16,
+    protos: &[u64; 4],
+) -> (bool, bool) {
+    let packet_kw = kws.iter().any(|k| {
+        matches!(
+            k,
+            PacketKw::Ttl(_)
+                | PacketKw::Tos { .. }
+                | PacketKw::Id(_)
+                | PacketKw::IpOpts(_)
+                | PacketKw::FragBits { .. }
+                | PacketKw::FragOffset { .. }
+                | PacketKw::TcpFlags { .. }
+                | PacketKw::Seq(_)
+                | PacketKw::Ack(_)
+                | PacketKw::Window { .. }
+                | PacketKw::TcpMss(_)
+                | PacketKw::Itype(_)
+                | PacketKw::Icode(_)
+                | PacketKw::IcmpId(_)
+                | PacketKw::IcmpSeq(_)
+                | PacketKw::Dsize(_)
+                | PacketKw::SameIp
+        )
+    });
+    let payload_contents = || {
+        rule.buffers
+            .iter()
+            .filter(|b| b.buffer == "payload")
+            .flat_map(|b| b.matches.iter())
+            .filter_map(|m| match m {
+                Match::Content(c) => Some(c),
+                Match::Option(_) => None,
+            })
+    };
+    let replace = payload_contents().any(|c| c.replace.is_some());
+    let mut packet =
+        rule.proto == Protocol::TcpPkt || flow & flowreq::NO_STREAM != 0 || packet_kw || replace;
+    let mut stream = rule.proto == Protocol::TcpStream || flow & flowreq::ONLY_STREAM != 0;
+    let has_payload = rule.buffers.iter().any(|b| b.buffer == "payload");
+    let tcp = protos[0] & (1 << 6) != 0;
+    if tcp && has_payload && !packet && !stream {
+        stream = true;
+        let anchored = payload_contents().any(|c| {
+            c.startswith
+                || matches!(c.depth, Some(palisade_rules::VarOrNum::Num(_)))
+                || matches!(c.offset, Some(palisade_rules::VarOrNum::Num(_)))
+        });
+        let stream_size = kws.iter().any(|k| matches!(k, PacketKw::StreamSize { .. }));
+        packet = anchored || stream_size;
+    }
+    (stream, packet)
 }
 
 /// Compiles one rule.
@@ -727,6 +800,7 @@ pub(crate) fn compile_rule(
     } else {
         RuleKind::Packet
     };
+    let (require_stream, require_packet) = payload_sources(rule, &kws, flow, &protos);
     let classtype = rule.classtype.as_deref().map(|c| shared(cx.strings, c));
     let category = rule
         .classtype
@@ -770,6 +844,8 @@ pub(crate) fn compile_rule(
         flow,
         app_proto: rule.app_proto.clone(),
         payload,
+        require_stream,
+        require_packet,
         hdr_bufs,
         app_bufs,
         app_keywords,

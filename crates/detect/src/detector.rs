@@ -430,26 +430,31 @@ impl Detector {
         }
         let mut flags = 0u8;
         if let Some(prog) = &r.payload {
+            // Suricata's payload inspection: a stream rule tries the stream data ready
+            // with this packet first, then the packet's payload unless that payload went
+            // into the stream (and the rule does not ask for packets too) or the rule
+            // wants the stream only.
             let payload = pv.payload();
-            let try_pkt = r.flow & flowreq::ONLY_STREAM == 0 && !payload.is_empty();
-            let stream = pv.stream.filter(|s| !s.is_empty());
-            let try_stream = r.flow & flowreq::NO_STREAM == 0 && stream.is_some();
+            let only_stream = r.flow & flowreq::ONLY_STREAM != 0;
             let mut hit = false;
-            if try_pkt {
-                hit = prog.matches(payload, sc);
-            }
-            if !hit && try_stream {
-                if let Some(s) = stream {
-                    if prog.matches(s, sc) {
+            let mut try_pkt = true;
+            if r.require_stream {
+                if let Some(s) = pv.stream {
+                    if !s.is_empty() && prog.matches(s, sc) {
                         hit = true;
                         flags |= alert_flags::STREAM_MATCH;
                     }
                 }
+                try_pkt = !only_stream && (r.require_packet || !pv.stream_add);
+            }
+            if !hit && try_pkt && !payload.is_empty() {
+                hit = prog.matches(payload, sc);
             }
             if !hit {
                 return None;
             }
-        } else if r.flow & flowreq::ONLY_STREAM != 0 && pv.stream.is_none() {
+        } else if r.flow & flowreq::ONLY_STREAM != 0 {
+            // Suricata 7.0 accepts `only_stream` only after a stream content match.
             return None;
         }
         // Post-match actions.

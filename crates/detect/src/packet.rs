@@ -32,6 +32,9 @@ pub struct PacketView<'a> {
     pub stream_events: [u64; 2],
     /// The packet is a datagram rebuilt from fragments (`flow:only_frag`).
     pub rebuilt_fragment: bool,
+    /// The packet's payload went into the TCP stream (Suricata's `PKT_STREAM_ADD`):
+    /// stream rules then see it through the reassembled stream only.
+    pub stream_add: bool,
 }
 
 impl<'a> PacketView<'a> {
@@ -47,6 +50,7 @@ impl<'a> PacketView<'a> {
             app_proto: None,
             stream_events: [0; 2],
             rebuilt_fragment: false,
+            stream_add: false,
         }
     }
 

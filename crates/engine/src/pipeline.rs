@@ -26,7 +26,7 @@ use crate::input::{list_inputs, FileBytes};
 use crate::log::{self, Level};
 use crate::progress::Progress;
 use crate::{fail, EngineError, EngineOptions};
-use palisade_detect::{FlowDir, PacketView};
+use palisade_detect::{alert_flags, FlowDir, PacketView};
 use palisade_output::alert::{write_alert, AlertPacket, FlowSnapshot, PacketVerdict};
 
 /// Builds the running configuration as Suricata does: `--set` values first (final), then
@@ -129,12 +129,6 @@ struct AutoChecksum {
 
 const AUTO_CHECKSUM_SAMPLE: u64 = 1000;
 const AUTO_CHECKSUM_BAD_PERCENT: u64 = 10;
-
-/// Whether raw stream chunks are handed to detection. Off until detection follows
-/// Suricata's stream-versus-packet rules (a packet whose payload went into the stream is
-/// not inspected again by stream rules); the chunks are still marked inspected so that
-/// the stream engine can release them.
-const RAW_STREAM_INSPECTION: bool = false;
 
 /// Bytes of a mapped capture read between two releases of the pages behind the reader.
 const RELEASE_STEP: u64 = 32 << 20;
@@ -616,7 +610,7 @@ impl Pipeline {
             self.dstats.count_events(&extra);
             let mut events = p.events;
             extra.iter().for_each(|e| events.push(e));
-            self.detect(p, None, false, &StreamEvents::default(), src);
+            self.detect(p, None, false, &StreamEvents::default(), false, src);
             self.log_anomalies(p, &events, None, src);
             if let Some(re) = res.reassembled {
                 // The rebuilt datagram keeps its fragments' VLAN ids and tunnel level, and
@@ -650,6 +644,7 @@ impl Pipeline {
             });
         }
         let mut stream_events = StreamEvents::default();
+        let mut stream_add = false;
         let mut established = false;
         let flow_id = match found {
             Some((h, dir)) => {
@@ -660,13 +655,13 @@ impl Pipeline {
                     .get(h)
                     .is_some_and(|f| f.state == palisade_flow::FlowState::Established);
                 if let Some(seg) = TcpSegment::from_packet(p) {
-                    stream_events = self.track_tcp(h, dir, &seg);
+                    (stream_events, stream_add) = self.track_tcp(h, dir, &seg);
                 }
                 self.flows.get(h).map(|f| f.id)
             }
             None => None,
         };
-        self.detect(p, found, established, &stream_events, src);
+        self.detect(p, found, established, &stream_events, stream_add, src);
         self.log_anomalies(p, &p.events, flow_id, src);
         self.log_stream_anomalies(p, &stream_events, flow_id, src);
         if let Some(t) = p.tunnel {
@@ -706,7 +701,12 @@ impl Pipeline {
 
     /// Runs one TCP packet of a flow through the stream engine and keeps the flow's
     /// session summary (state, flags, ISNs) current.
-    fn track_tcp(&mut self, h: FlowHandle, dir: Direction, seg: &TcpSegment<'_>) -> StreamEvents {
+    fn track_tcp(
+        &mut self,
+        h: FlowHandle,
+        dir: Direction,
+        seg: &TcpSegment<'_>,
+    ) -> (StreamEvents, bool) {
         let slot = h.slot() as usize;
         if self.sessions.len() <= slot {
             self.sessions.resize_with(slot + 1, || None);
@@ -737,7 +737,7 @@ impl Pipeline {
                 },
             );
         }
-        v.events
+        (v.events, v.stream_add)
     }
 
     /// Runs detection on one packet and writes its alerts.
@@ -747,6 +747,7 @@ impl Pipeline {
         flow: Option<(FlowHandle, Direction)>,
         established: bool,
         stream_events: &StreamEvents,
+        stream_add: bool,
         src: PktSrc,
     ) {
         let Some(det) = self.detection.as_mut() else {
@@ -755,6 +756,7 @@ impl Pipeline {
         let mut pv = PacketView::new(p);
         pv.stream_events = det.stream_event_bits(stream_events);
         pv.rebuilt_fragment = matches!(src, PktSrc::Defrag);
+        pv.stream_add = stream_add;
         let mut flow_id = None;
         let mut live = None;
         if let Some((h, dir)) = flow {
@@ -793,7 +795,10 @@ impl Pipeline {
                 }
             }
         }
-        if raw_done.is_some() && RAW_STREAM_INSPECTION {
+        // Detection then follows Suricata's stream-versus-packet rule: a packet whose
+        // payload went into the stream (`stream_add`) is not inspected again by stream
+        // rules; its bytes reach them through the stream.
+        if raw_done.is_some() {
             pv.stream = Some(&self.raw_buf);
         }
         let mut alerts = std::mem::take(&mut det.alerts);
@@ -816,7 +821,7 @@ impl Pipeline {
                 let f = self.flows.get(fh)?;
                 Some(FlowSnapshot::from_flow(f, dir == Direction::ToServer))
             });
-            let ap = AlertPacket {
+            let mut ap = AlertPacket {
                 payload: p.payload(),
                 stream: None,
                 data: p.data,
@@ -831,6 +836,9 @@ impl Pipeline {
             let mut fast = std::mem::take(&mut det.fast);
             for a in &alerts {
                 let info = det.info(a);
+                // Alerts that matched on the stream log the stream data (EVE `stream: 1`).
+                let on_stream = a.flags & (alert_flags::STREAM_MATCH | alert_flags::STATE_MATCH);
+                ap.stream = (on_stream != 0).then_some(self.raw_buf.as_slice());
                 if let Some(eve) = self.eve.as_mut() {
                     if det.eve_alert {
                         write_alert(

@@ -245,6 +245,11 @@ pub struct Verdict {
     pub exception: Option<(ExceptionTrigger, ExceptionPolicy)>,
     /// Reassembly depth reached in some direction (`stream.bypass` may bypass).
     pub depth_reached: bool,
+    /// The packet's payload was taken into the stream (Suricata's `PKT_STREAM_ADD`):
+    /// set for any payload reaching the reassembly of a direction that still
+    /// reassembles, retransmissions and data cut at the depth included. Detection then
+    /// inspects stream rules on the reassembled data only.
+    pub stream_add: bool,
 }
 
 // Session flags (Suricata's STREAMTCP_FLAG_*, our own selection).
@@ -2115,6 +2120,7 @@ impl StreamEngine {
         if h.flags & H_NOREASSEMBLY != 0 {
             return;
         }
+        v.stream_add = true;
         let start = h.offset(p.seq);
         let end = start + i64::from(p.len);
         if end <= 0 {
