@@ -1,6 +1,7 @@
 //! Typed syntax tree of a Suricata 7 signature.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Byte range `[start, end)` inside the rule text (after line continuations
 /// were joined).
@@ -128,9 +129,9 @@ pub enum AddressExpr {
     /// Inclusive range `a-b`.
     Range(std::net::IpAddr, std::net::IpAddr),
     List(Vec<AddressExpr>),
-    Not(Box<AddressExpr>),
-    /// `$NAME` with its resolved definition.
-    Var(String, Box<AddressExpr>),
+    Not(Arc<AddressExpr>),
+    /// `$NAME` with its resolved definition (shared by the rules using it).
+    Var(Arc<str>, Arc<AddressExpr>),
 }
 
 /// Port expression.
@@ -140,8 +141,9 @@ pub enum PortExpr {
     /// Inclusive range; a single port is `Range(p, p)`; `a:` is `Range(a, 65535)`.
     Range(u16, u16),
     List(Vec<PortExpr>),
-    Not(Box<PortExpr>),
-    Var(String, Box<PortExpr>),
+    Not(Arc<PortExpr>),
+    /// `$NAME` with its resolved definition (shared by the rules using it).
+    Var(Arc<str>, Arc<PortExpr>),
 }
 
 /// A rule option as written, with its parsed value.
@@ -149,8 +151,9 @@ pub enum PortExpr {
 pub struct RuleOption {
     /// Canonical keyword name (aliases are mapped to it).
     pub keyword: &'static str,
-    /// Name as written in the rule.
-    pub written: String,
+    /// Name as written in the rule (borrowed from the keyword table when it is
+    /// written as the canonical name, as it nearly always is).
+    pub written: std::borrow::Cow<'static, str>,
     /// Raw value text as written (trimmed, escapes still in place), if any.
     pub raw: Option<String>,
     /// Span of the whole option (`name:value`) in the rule text.

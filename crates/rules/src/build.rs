@@ -274,10 +274,22 @@ pub fn build_rule(
                 _ => OptionValue::None,
             },
         };
+        // The metadata pairs are kept once, in `rule.metadata`.
+        let value = match value {
+            OptionValue::Metadata(m) => {
+                rule.metadata.extend(m);
+                OptionValue::Metadata(Vec::new())
+            }
+            v => v,
+        };
         let idx = rule.options.len();
         rule.options.push(RuleOption {
             keyword: name,
-            written: ro.name.to_string(),
+            written: if ro.name == name {
+                std::borrow::Cow::Borrowed(name)
+            } else {
+                std::borrow::Cow::Owned(ro.name.to_string())
+            },
             raw: ro.value.map(str::to_string),
             span: ro.span,
             value,
@@ -333,11 +345,11 @@ pub fn build_rule(
                     rule.priority = Some((*n).clamp(0, u32::MAX as i64) as u32);
                 }
                 ("reference", OptionValue::Reference(r)) => {
-                    let mut r = r.clone();
+                    let mut r = Reference::clone(r);
                     r.url_prefix = ctx.references.get(&r.kind).cloned();
                     rule.references.push(r);
                 }
-                ("metadata", OptionValue::Metadata(m)) => rule.metadata.extend(m.iter().cloned()),
+                ("metadata", OptionValue::Metadata(_)) => {}
                 ("noalert", _) => rule.noalert = true,
                 ("target", v) => {
                     let conflict = rule.options[..idx]
@@ -664,7 +676,21 @@ pub fn build_rule(
         rule.priority = Some(3);
     }
     rule.app_proto = st.app_proto;
+    shrink(&mut rule);
     Ok(rule)
+}
+
+/// Gives back the spare capacity of the rule's vectors (a loaded rule set is
+/// kept whole until the detection engine is built).
+fn shrink(rule: &mut Rule) {
+    rule.options.shrink_to_fit();
+    rule.metadata.shrink_to_fit();
+    rule.references.shrink_to_fit();
+    rule.buffers.shrink_to_fit();
+    for b in &mut rule.buffers {
+        b.transforms.shrink_to_fit();
+        b.matches.shrink_to_fit();
+    }
 }
 
 /// App-layer protocols whose parser (and event table) Suricata 7.0 registers

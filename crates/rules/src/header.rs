@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use crate::ast::{AddressExpr, Direction, IpNet, PortExpr, Protocol};
 use crate::RuleContext;
@@ -200,7 +201,7 @@ fn parse_addr_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<AddressE
     }
     if let Some(rest) = s.strip_prefix('!') {
         let inner = parse_addr_inner(rest.trim_start(), ctx, depth + 1)?;
-        return Ok(AddressExpr::Not(Box::new(inner)));
+        return Ok(AddressExpr::Not(Arc::new(inner)));
     }
     if s.starts_with('[') {
         if !s.ends_with(']') || s.len() < 2 {
@@ -221,7 +222,7 @@ fn parse_addr_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<AddressE
         };
         let inner = parse_addr_inner(val.trim(), ctx, depth + 1)
             .map_err(|e| format!("variable ${name}: {e}"))?;
-        return Ok(AddressExpr::Var(name.to_string(), Box::new(inner)));
+        return Ok(AddressExpr::Var(Arc::from(name), Arc::new(inner)));
     }
     if s.eq_ignore_ascii_case("any") {
         return Ok(AddressExpr::Any);
@@ -487,7 +488,7 @@ fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr
     }
     if let Some(rest) = s.strip_prefix('!') {
         let inner = parse_port_inner(rest.trim_start(), ctx, depth + 1)?;
-        return Ok(PortExpr::Not(Box::new(inner)));
+        return Ok(PortExpr::Not(Arc::new(inner)));
     }
     if s.starts_with('[') {
         if !s.ends_with(']') || s.len() < 2 {
@@ -508,7 +509,7 @@ fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr
         };
         let inner = parse_port_inner(val.trim(), ctx, depth + 1)
             .map_err(|e| format!("variable ${name}: {e}"))?;
-        return Ok(PortExpr::Var(name.to_string(), Box::new(inner)));
+        return Ok(PortExpr::Var(Arc::from(name), Arc::new(inner)));
     }
     if s.eq_ignore_ascii_case("any") {
         return Ok(PortExpr::Any);

@@ -162,7 +162,7 @@ fn p_classtype(v: &str) -> Result<OptionValue, String> {
 }
 
 fn p_reference(v: &str) -> Result<OptionValue, String> {
-    values::parse_reference(v).map(OptionValue::Reference)
+    values::parse_reference(v).map(|r| OptionValue::Reference(Box::new(r)))
 }
 
 fn p_metadata(v: &str) -> Result<OptionValue, String> {
@@ -262,20 +262,20 @@ fn p_fast_pattern(v: &str) -> Result<OptionValue, String> {
 fn p_pcre(v: &str) -> Result<OptionValue, String> {
     let p = values::parse_pcre(v)?;
     values::compile_pcre(&p)?;
-    Ok(OptionValue::Pcre(p))
+    Ok(OptionValue::Pcre(Box::new(p)))
 }
 
 fn p_byte_test(v: &str) -> Result<OptionValue, String> {
-    values::parse_byte_test(v).map(OptionValue::Byte)
+    values::parse_byte_test(v).map(|b| OptionValue::Byte(Box::new(b)))
 }
 fn p_byte_jump(v: &str) -> Result<OptionValue, String> {
-    values::parse_byte_jump(v).map(OptionValue::Byte)
+    values::parse_byte_jump(v).map(|b| OptionValue::Byte(Box::new(b)))
 }
 fn p_byte_extract(v: &str) -> Result<OptionValue, String> {
-    values::parse_byte_extract(v).map(OptionValue::Byte)
+    values::parse_byte_extract(v).map(|b| OptionValue::Byte(Box::new(b)))
 }
 fn p_byte_math(v: &str) -> Result<OptionValue, String> {
-    values::parse_byte_math(v).map(OptionValue::Byte)
+    values::parse_byte_math(v).map(|b| OptionValue::Byte(Box::new(b)))
 }
 fn p_isdataat(v: &str) -> Result<OptionValue, String> {
     values::parse_isdataat(v)
@@ -383,22 +383,22 @@ fn p_flow(v: &str) -> Result<OptionValue, String> {
     values::parse_flow(v)
 }
 fn p_flowbits(v: &str) -> Result<OptionValue, String> {
-    values::parse_flowbits(v).map(OptionValue::Bits)
+    values::parse_flowbits(v).map(|b| OptionValue::Bits(Box::new(b)))
 }
 fn p_xbits(v: &str) -> Result<OptionValue, String> {
-    values::parse_xbits(v, true).map(OptionValue::Bits)
+    values::parse_xbits(v, true).map(|b| OptionValue::Bits(Box::new(b)))
 }
 fn p_hostbits(v: &str) -> Result<OptionValue, String> {
-    values::parse_xbits(v, false).map(OptionValue::Bits)
+    values::parse_xbits(v, false).map(|b| OptionValue::Bits(Box::new(b)))
 }
 fn p_flowint(v: &str) -> Result<OptionValue, String> {
     values::parse_flowint(v)
 }
 fn p_threshold(v: &str) -> Result<OptionValue, String> {
-    values::parse_threshold(v, true).map(OptionValue::Threshold)
+    values::parse_threshold(v, true).map(|t| OptionValue::Threshold(Box::new(t)))
 }
 fn p_detection_filter(v: &str) -> Result<OptionValue, String> {
-    values::parse_threshold(v, false).map(OptionValue::Threshold)
+    values::parse_threshold(v, false).map(|t| OptionValue::Threshold(Box::new(t)))
 }
 
 fn p_stream_size(v: &str) -> Result<OptionValue, String> {

@@ -64,6 +64,9 @@ pub struct Threshold {
 }
 
 /// A parsed option value.
+///
+/// The large values are boxed so that the enum (one per option, ~370k for a
+/// full rule set) stays at 32 bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OptionValue {
     /// Keyword without value.
@@ -78,15 +81,17 @@ pub enum OptionValue {
         pattern: Vec<u8>,
         negated: bool,
     },
-    Pcre(Pcre),
-    Byte(ByteOp),
+    Pcre(Box<Pcre>),
+    Byte(Box<ByteOp>),
     Compare(NumCmp),
     /// Comma separated words (flow, ...).
     Words(Vec<String>),
-    Bits(Bits),
-    Threshold(Threshold),
+    Bits(Box<Bits>),
+    Threshold(Box<Threshold>),
     FastPattern(FastPattern),
-    Reference(Reference),
+    Reference(Box<Reference>),
+    /// `metadata` pairs. The rule builder moves them to [`crate::Rule::metadata`]
+    /// (keeping them once), leaving this empty in a built rule's options.
     Metadata(Vec<(String, String)>),
     /// Accepted value kept as written.
     Raw(String),
