@@ -14,6 +14,13 @@ thresholds and xbits) start empty for each capture, as with `suricata -r`. The d
 parsers enabled, `-k none`, `--runmode single` -- as for ../shared/pcaps/alerts-suricata-7.0.10.tsv
 (see ../shared/pcaps/SOURCES.md).
 
+Order: captures are submitted by the time of their first packet (capinfos). Suricata's notion
+of "now" survives the reset: when a capture's packets are older than the previous capture's,
+its flow manager may time out its new flows at once (seen on
+ics/ITI_ICS-Security-Tools__pcaps_s7_S7-1200-Uploading-OB1-TIAV12.pcap, run after a 2016
+capture: the 2013 SYN got a flow of its own and the rest of the connection a second flow
+without TCP session, unlike `suricata -r`). In time order time only moves forward.
+
 Output: OUT/<capture path relative to --pcaps>/eve.json (default OUT /var/tmp/palisade-alertref,
 outside the repository), the other log files removed. Idempotent: captures whose eve.json is
 already there (with a `.done` marker) are not submitted again (--force redoes all).
@@ -49,6 +56,27 @@ def captures(pcaps):
             if f.endswith(CAPTURE_EXTS):
                 out.append(os.path.relpath(os.path.join(root, f), pcaps))
     return sorted(out)
+
+
+def first_times(pcaps, caps):
+    """Capture -> time of its first packet (capinfos; +inf when unknown)."""
+    out = {}
+    for c in caps:
+        t = float("inf")
+        try:
+            p = subprocess.run(["capinfos", "-a", "-T", "-r", "-S", os.path.join(pcaps, c)],
+                               capture_output=True, text=True, timeout=60)
+            for line in p.stdout.splitlines():
+                f = line.split("\t")
+                if len(f) >= 2:
+                    try:
+                        t = float(f[-1])
+                    except ValueError:
+                        pass
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        out[c] = t
+    return out
 
 
 def all_rules(rules_dir, dest):
@@ -126,6 +154,9 @@ def generate(args):
     print("%d captures, %d to run" % (len(caps), len(todo)), file=sys.stderr)
     if not todo:
         return
+    if args.order == "time":
+        t = first_times(args.pcaps, todo)
+        todo.sort(key=lambda c: (t[c], c))
     workdir = os.path.join(os.path.dirname(args.socket))
     os.makedirs(workdir, exist_ok=True)
     proc = None
@@ -248,6 +279,8 @@ def main(argv=None):
     p.add_argument("--suricata", default="suricata")
     p.add_argument("-c", "--config", default="/etc/suricata/suricata.yaml")
     p.add_argument("--force", action="store_true", help="run every capture again")
+    p.add_argument("--order", choices=["time", "name"], default="time",
+                   help="submission order: by first packet time (default) or by name")
     p.add_argument("--check-only", action="store_true", help="only the cross-check")
     p.add_argument("--json", help="write the cross-check as JSON")
     args = p.parse_args(argv)
