@@ -7,14 +7,47 @@
 //! - `E` (dollar end-only, ignored with `m`): each `$` metacharacter becomes `\z`;
 //! - match limits (`pcre.match-limit`, `-recursion`; none with `O`): the pattern-start
 //!   items `(*LIMIT_MATCH=n)(*LIMIT_DEPTH=n)`.
+//!
+//! Memory: a full rule set has thousands of pcres, most of which never run (their
+//! rule's prefilter never fires, or their app layer is absent). JIT code and the
+//! crate's per-regex match-data pools cost several KB per pattern, so the engine build
+//! only checks that the pattern compiles (without JIT) and keeps its text; the JIT
+//! compiled regex is made on the first search and kept.
+
+use std::sync::OnceLock;
 
 use palisade_rules::values::Pcre;
 
 use super::InspectConfig;
 
+/// PCRE2 compile options taken from the rule's flags.
+#[derive(Debug, Clone, Copy, Default)]
+struct Opts {
+    caseless: bool,
+    dotall: bool,
+    multi_line: bool,
+    extended: bool,
+}
+
+impl Opts {
+    fn builder(self, jit: bool) -> pcre2::bytes::RegexBuilder {
+        let mut b = pcre2::bytes::RegexBuilder::new();
+        b.jit_if_available(jit)
+            .caseless(self.caseless)
+            .dotall(self.dotall)
+            .multi_line(self.multi_line)
+            .extended(self.extended);
+        b
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct PcreItem {
-    re: pcre2::bytes::Regex,
+    /// The pattern handed to PCRE2 (limits, verbs and rewrites included).
+    full: Box<str>,
+    opts: Opts,
+    /// Compiled (with JIT when available) on the first search; `None` if that failed.
+    re: OnceLock<Option<pcre2::bytes::Regex>>,
     pub negated: bool,
     pub relative: bool,
     anchored: bool,
@@ -105,25 +138,18 @@ fn dollar_endonly(p: &str) -> String {
 
 impl PcreItem {
     pub fn compile(p: &Pcre, cfg: &InspectConfig) -> Result<PcreItem, String> {
-        let mut b = pcre2::bytes::RegexBuilder::new();
-        b.jit_if_available(true);
+        let mut opts = Opts::default();
         let (mut anchored, mut endonly, mut ungreedy, mut nolimit, mut multiline) =
             (false, false, false, false, false);
         for f in p.flags.chars() {
             match f {
-                'i' => {
-                    b.caseless(true);
-                }
-                's' => {
-                    b.dotall(true);
-                }
+                'i' => opts.caseless = true,
+                's' => opts.dotall = true,
                 'm' => {
-                    b.multi_line(true);
+                    opts.multi_line = true;
                     multiline = true;
                 }
-                'x' => {
-                    b.extended(true);
-                }
+                'x' => opts.extended = true,
                 'A' => anchored = true,
                 'E' => endonly = true,
                 'G' => ungreedy = true,
@@ -152,11 +178,15 @@ impl PcreItem {
             full.push_str("(?U)");
         }
         full.push_str(&body);
-        let re = b
+        // Checked now (a pattern PCRE2 rejects skips the rule at build time), JIT
+        // compiled when first used.
+        opts.builder(false)
             .build(&full)
             .map_err(|e| format!("pcre2 compile of \"{pat}\" failed: {e}"))?;
         Ok(PcreItem {
-            re,
+            full: full.into_boxed_str(),
+            opts,
+            re: OnceLock::new(),
             negated: p.negated,
             relative: p.relative,
             anchored,
@@ -182,7 +212,14 @@ impl PcreItem {
         if start > subject.len() {
             return PcreResult::NoMatch;
         }
-        match self.re.find_at(subject, start) {
+        let re = self
+            .re
+            .get_or_init(|| self.opts.builder(true).build(&self.full).ok());
+        let Some(re) = re else {
+            // Compiled at build time, so not expected: treated as a failed search.
+            return PcreResult::NoMatch;
+        };
+        match re.find_at(subject, start) {
             Ok(Some(m)) if !self.anchored || m.start() == start => {
                 if self.negated {
                     PcreResult::NoMatch
@@ -223,5 +260,37 @@ mod tests {
         assert_eq!(dollar_endonly(r"a\$[$]$"), r"a\$[$]\z");
         assert_eq!(dollar_endonly(r"[]$]$"), r"[]$]\z");
         assert_eq!(dollar_endonly(r"\Q$\E$"), r"\Q$\E\z");
+    }
+
+    fn pcre(pattern: &str, flags: &str) -> Pcre {
+        Pcre {
+            pattern: pattern.into(),
+            negated: false,
+            flags: flags.into(),
+            relative: false,
+            buffer: None,
+        }
+    }
+
+    #[test]
+    fn compiled_on_first_search_with_the_rule_flags() {
+        let cfg = InspectConfig::default();
+        let p = PcreItem::compile(&pcre("^ab.c$", "is"), &cfg).expect("valid pattern");
+        assert!(
+            p.re.get().is_none(),
+            "no regex is kept before the first search"
+        );
+        assert_eq!(p.search(b"AB\nC", 0, 0), PcreResult::Match(0, 4));
+        assert!(matches!(p.re.get(), Some(Some(_))));
+        assert_eq!(p.search(b"xABC", 0, 0), PcreResult::NoMatch);
+        // Without `s` the dot does not take the newline.
+        let p = PcreItem::compile(&pcre("ab.c", "i"), &cfg).expect("valid pattern");
+        assert_eq!(p.search(b"AB\nC", 0, 0), PcreResult::NoMatch);
+    }
+
+    #[test]
+    fn bad_pattern_fails_at_build() {
+        let cfg = InspectConfig::default();
+        assert!(PcreItem::compile(&pcre("a(b", ""), &cfg).is_err());
     }
 }
