@@ -82,7 +82,12 @@ impl Detection {
             .map(|r| {
                 rules
                     .get(r.input_index)
-                    .map(|x| x.metadata.clone())
+                    .map(|x| {
+                        x.metadata
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect()
+                    })
                     .unwrap_or_default()
             })
             .collect();

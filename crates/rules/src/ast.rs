@@ -129,7 +129,7 @@ pub enum AddressExpr {
     /// Inclusive range `a-b`.
     Range(std::net::IpAddr, std::net::IpAddr),
     List(Vec<AddressExpr>),
-    Not(Arc<AddressExpr>),
+    Not(Box<AddressExpr>),
     /// `$NAME` with its resolved definition (shared by the rules using it).
     Var(Arc<str>, Arc<AddressExpr>),
 }
@@ -141,7 +141,7 @@ pub enum PortExpr {
     /// Inclusive range; a single port is `Range(p, p)`; `a:` is `Range(a, 65535)`.
     Range(u16, u16),
     List(Vec<PortExpr>),
-    Not(Arc<PortExpr>),
+    Not(Box<PortExpr>),
     /// `$NAME` with its resolved definition (shared by the rules using it).
     Var(Arc<str>, Arc<PortExpr>),
 }
@@ -253,7 +253,9 @@ pub struct Rule {
     pub classtype: Option<String>,
     /// Priority from `priority:` or from the classtype.
     pub priority: Option<u32>,
-    pub metadata: Vec<(String, String)>,
+    /// `metadata` key/value pairs in rule order. The strings are interned per
+    /// load (the same keys and values recur in thousands of rules).
+    pub metadata: Vec<(Arc<str>, Arc<str>)>,
     pub references: Vec<Reference>,
     pub noalert: bool,
     /// App-layer protocol the rule needs (from the header or its keywords).

@@ -277,7 +277,10 @@ pub fn build_rule(
         // The metadata pairs are kept once, in `rule.metadata`.
         let value = match value {
             OptionValue::Metadata(m) => {
-                rule.metadata.extend(m);
+                rule.metadata.extend(
+                    m.into_iter()
+                        .map(|(k, v)| (cache.intern(&k), cache.intern(&v))),
+                );
                 OptionValue::Metadata(Vec::new())
             }
             v => v,

@@ -1,6 +1,6 @@
 //! Rule header: action, protocol, addresses, ports, direction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -73,16 +73,35 @@ pub fn parse_protocol(s: &str, ctx: &RuleContext) -> Result<Protocol, String> {
 
 /// Memo of parsed address / port fields (most rules repeat `$HOME_NET`,
 /// `any`, `$HTTP_PORTS`, ...). Valid for one [`RuleContext`].
+///
+/// Also interns the rules' metadata strings.
 #[derive(Debug, Default)]
 pub struct HeaderCache {
     addr: HashMap<String, Result<AddressExpr, String>>,
     port: HashMap<String, Result<PortExpr, String>>,
+    strings: HashSet<Arc<str>>,
 }
 
 /// Bound on the memo size (distinct field strings).
 const MAX_CACHE: usize = 4096;
 
+/// Bound on the interned strings (past it, strings are allocated apart).
+const MAX_INTERNED: usize = 1 << 16;
+
 impl HeaderCache {
+    /// The shared copy of `s` (bounded: past [`MAX_INTERNED`] distinct strings,
+    /// a new allocation).
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.strings.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        if self.strings.len() < MAX_INTERNED {
+            self.strings.insert(a.clone());
+        }
+        a
+    }
+
     pub fn address(&mut self, s: &str, ctx: &RuleContext) -> Result<AddressExpr, String> {
         if let Some(r) = self.addr.get(s) {
             return r.clone();
@@ -201,7 +220,7 @@ fn parse_addr_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<AddressE
     }
     if let Some(rest) = s.strip_prefix('!') {
         let inner = parse_addr_inner(rest.trim_start(), ctx, depth + 1)?;
-        return Ok(AddressExpr::Not(Arc::new(inner)));
+        return Ok(AddressExpr::Not(Box::new(inner)));
     }
     if s.starts_with('[') {
         if !s.ends_with(']') || s.len() < 2 {
@@ -488,7 +507,7 @@ fn parse_port_inner(s: &str, ctx: &RuleContext, depth: usize) -> Result<PortExpr
     }
     if let Some(rest) = s.strip_prefix('!') {
         let inner = parse_port_inner(rest.trim_start(), ctx, depth + 1)?;
-        return Ok(PortExpr::Not(Arc::new(inner)));
+        return Ok(PortExpr::Not(Box::new(inner)));
     }
     if s.starts_with('[') {
         if !s.ends_with(']') || s.len() < 2 {

@@ -434,6 +434,10 @@ fn header_and_vars() {
     assert_eq!(r.rev, 3);
     assert_eq!(r.msg.as_deref(), Some("m"));
     assert_eq!(r.metadata.len(), 2);
+    assert_eq!(
+        (&*r.metadata[1].0, &*r.metadata[1].1),
+        ("former_category", "MALWARE")
+    );
     assert_eq!(r.references[0].kind, "url");
     assert_eq!(r.buffers.len(), 1);
     assert_eq!(r.buffers[0].buffer, "http.uri");
@@ -666,4 +670,21 @@ fn app_layer_event_transport() {
             Err(e) => assert!(e.silent && silent, "{text}: {e:?}"),
         }
     }
+}
+
+#[test]
+fn metadata_strings_are_shared_between_rules() {
+    let text = "alert tcp any any -> any any (msg:\"a\"; metadata:created_at 2020_01_01, tag x; sid:1;)\n\
+                alert tcp any any -> any any (msg:\"b\"; metadata:created_at 2020_01_01, tag y; sid:2;)\n";
+    let res = load_rules_str(text, "t.rules", &RuleContext::default());
+    assert_eq!(res.rules.len(), 2);
+    let (a, b) = (&res.rules[0].metadata, &res.rules[1].metadata);
+    assert_eq!((&*a[0].0, &*a[0].1), ("created_at", "2020_01_01"));
+    assert!(std::sync::Arc::ptr_eq(&a[0].0, &b[0].0));
+    assert!(std::sync::Arc::ptr_eq(&a[0].1, &b[0].1));
+    assert!(std::sync::Arc::ptr_eq(&a[1].0, &b[1].0));
+    assert_eq!((&*a[1].1, &*b[1].1), ("x", "y"));
+    // Kept once: the option's own value is emptied.
+    let opt = res.rules[0].options_named("metadata").next().unwrap();
+    assert_eq!(opt.value, crate::values::OptionValue::Metadata(Vec::new()));
 }
