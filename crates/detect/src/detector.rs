@@ -254,18 +254,17 @@ impl Detector {
                 let g = eng.group(ip.proto);
                 let payload = pv.payload();
                 let stream = pv.stream.unwrap_or(&[]);
-                let mut pfs = [Some(&g.any), None, None];
-                if pv.has_ports() {
-                    pfs[1] = g.by_dp.as_ref().map(|t| t.get(p.dp));
-                    pfs[2] = g.by_sp.as_ref().map(|t| t.get(p.sp));
-                }
-                for pf in pfs.into_iter().flatten() {
-                    sc.cands.extend_from_slice(&pf.always);
-                    // One stamp per prefilter: pattern ids are per prefilter.
-                    sc.next_stamp();
-                    pf.scan(payload, &mut sc.seen, sc.stamp, &mut sc.cands);
-                    pf.scan(stream, &mut sc.seen, sc.stamp, &mut sc.cands);
-                }
+                let ports = pv.has_ports().then_some((p.sp, p.dp));
+                sc.next_stamp();
+                g.candidates(
+                    ports,
+                    pv.dir,
+                    payload,
+                    stream,
+                    &mut sc.seen,
+                    sc.stamp,
+                    &mut sc.cands,
+                );
                 // Ip-only rules: once per flow direction (every packet without a flow).
                 let dir_idx = match pv.dir {
                     Some(FlowDir::ToClient) => 1,

@@ -4,13 +4,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
 use palisade_rules::{Action, Classification, Rule, RuleContext, ThresholdEntry, ThresholdType};
 
 use crate::addr::IpSet;
 use crate::compile::{
-    compile_rule, CompiledRule, Ctx, Names, RuleKind, Skip, ThresholdKind, ThresholdSpec, TrackBy,
+    compile_rule, flowreq, CompiledRule, Ctx, Names, RuleKind, Skip, ThresholdKind, ThresholdSpec,
+    TrackBy,
 };
+use crate::packet::FlowDir;
 use crate::registry::{BufferId, BufferRegistry};
 
 /// Detection settings (suricata.yaml `detect`, `action-order`, `packet-alert-max`,
@@ -72,51 +76,70 @@ pub(crate) enum Suppress {
     Either(IpSet),
 }
 
-/// Multi-pattern prefilter over one set of rules.
+/// Automata of at most this many patterns are built as a DFA (fastest search, 4 bytes per
+/// state and byte class); larger ones as a contiguous NFA.
+const DFA_MAX_PATTERNS: usize = 20_000;
+
+/// Multi-pattern prefilter over the payload fast patterns of one signature group.
 #[derive(Debug, Default)]
 pub(crate) struct Prefilter {
+    /// The automaton, a DFA driven byte by byte here (no per-match call overhead), or
+    /// `ac` for sets too large for a DFA.
+    dfa: Option<DFA>,
     ac: Option<AhoCorasick>,
     /// Case-sensitive patterns are found case-insensitively and verified here.
     verify: Vec<Option<Box<[u8]>>>,
     /// Rules of pattern `i`: `rules[start[i]..start[i+1]]`.
     start: Vec<u32>,
     rules: Vec<u32>,
-    /// Rules without a usable fast pattern: always inspected.
-    pub always: Vec<u32>,
+}
+
+/// Whether rule `r` is found through the payload prefilter (it has a payload fast pattern).
+fn has_payload_fp(r: &CompiledRule) -> bool {
+    r.payload.is_some()
+        && r.fast_pattern
+            .as_ref()
+            .is_some_and(|fp| fp.buffer == BufferId::PAYLOAD)
 }
 
 impl Prefilter {
-    fn build(nums: &[u32], rules: &[CompiledRule], enabled: bool) -> Prefilter {
-        if !enabled {
-            return Prefilter {
-                always: nums.to_vec(),
-                ..Prefilter::default()
-            };
-        }
+    /// Builds the automaton over the fast patterns of `nums` (all rules with a payload fast
+    /// pattern). Returns the rules it could not take (the automaton failed to build).
+    fn build(nums: &[u32], rules: &[CompiledRule]) -> (Prefilter, Vec<u32>) {
         let mut pat_ids: HashMap<(&[u8], bool), usize> = HashMap::new();
         let mut pats: Vec<(&[u8], bool)> = Vec::new();
         let mut per_pat: Vec<Vec<u32>> = Vec::new();
-        let mut always = Vec::new();
         for &n in nums {
-            let r = &rules[n as usize];
-            match &r.fast_pattern {
-                Some(fp) if fp.buffer == BufferId::PAYLOAD && r.payload.is_some() => {
-                    let key = (fp.bytes.as_slice(), fp.nocase);
-                    let id = *pat_ids.entry(key).or_insert_with(|| {
-                        pats.push(key);
-                        per_pat.push(Vec::new());
-                        pats.len() - 1
-                    });
-                    per_pat[id].push(n);
-                }
-                _ => always.push(n),
-            }
+            let Some(fp) = &rules[n as usize].fast_pattern else {
+                continue;
+            };
+            let key = (fp.bytes.as_slice(), fp.nocase);
+            let id = *pat_ids.entry(key).or_insert_with(|| {
+                pats.push(key);
+                per_pat.push(Vec::new());
+                pats.len() - 1
+            });
+            per_pat[id].push(n);
         }
-        let ac = if pats.is_empty() {
+        if pats.is_empty() {
+            return (Prefilter::default(), Vec::new());
+        }
+        // One automaton per protocol group, so a DFA (several times faster than the NFA
+        // in overlapping search) is affordable.
+        let dfa = (pats.len() <= DFA_MAX_PATTERNS)
+            .then(|| {
+                DFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .prefilter(false)
+                    .start_kind(aho_corasick::StartKind::Unanchored)
+                    .build(pats.iter().map(|(p, _)| *p))
+                    .ok()
+            })
+            .flatten();
+        let ac = if dfa.is_some() {
             None
         } else {
-            // A contiguous NFA: the DFA the builder picks for small sets costs 256
-            // transitions per state, too much with one automaton per port group.
             AhoCorasickBuilder::new()
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::Standard)
@@ -124,14 +147,11 @@ impl Prefilter {
                 .build(pats.iter().map(|(p, _)| *p))
                 .ok()
         };
-        if ac.is_none() {
+        if dfa.is_none() && ac.is_none() {
             // No automaton: every rule is inspected.
-            always.extend(per_pat.iter().flatten().copied());
-            always.sort_unstable();
-            return Prefilter {
-                always,
-                ..Prefilter::default()
-            };
+            let mut all: Vec<u32> = per_pat.into_iter().flatten().collect();
+            all.sort_unstable();
+            return (Prefilter::default(), all);
         }
         let verify = pats
             .iter()
@@ -146,21 +166,24 @@ impl Prefilter {
             flat.extend_from_slice(v);
         }
         start.push(flat.len() as u32);
-        Prefilter {
-            ac,
-            verify,
-            start,
-            rules: flat,
-            always,
-        }
+        (
+            Prefilter {
+                dfa,
+                ac,
+                verify,
+                start,
+                rules: flat,
+            },
+            Vec::new(),
+        )
     }
 
     /// Heap bytes of the automaton and the pattern-to-rule lists.
     pub(crate) fn memory(&self) -> usize {
         self.ac.as_ref().map_or(0, |a| a.memory_usage())
+            + self.dfa.as_ref().map_or(0, |a| a.memory_usage())
             + self.rules.len() * 4
             + self.start.len() * 4
-            + self.always.len() * 4
             + self
                 .verify
                 .iter()
@@ -176,60 +199,146 @@ impl Prefilter {
     /// Adds to `out` the rules whose fast pattern occurs in `buf`. `seen` holds one
     /// stamp per pattern (grown once to the largest prefilter), `stamp` is this scan's.
     pub(crate) fn scan(&self, buf: &[u8], seen: &mut Vec<u32>, stamp: u32, out: &mut Vec<u32>) {
-        let Some(ac) = &self.ac else { return };
-        if buf.is_empty() {
+        if buf.is_empty() || (self.dfa.is_none() && self.ac.is_none()) {
             return;
         }
         if seen.len() < self.verify.len() {
             seen.resize(self.verify.len(), 0);
         }
-        for m in ac.find_overlapping_iter(buf) {
-            let id = m.pattern().as_usize();
-            if seen[id] == stamp {
-                continue;
-            }
-            if let Some(exact) = &self.verify[id] {
-                if buf.get(m.start()..m.end()) != Some(&exact[..]) {
-                    continue;
+        if let Some(dfa) = &self.dfa {
+            let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+                return;
+            };
+            for (i, &b) in buf.iter().enumerate() {
+                sid = dfa.next_state(Anchored::No, sid, b);
+                if dfa.is_special(sid) && dfa.is_match(sid) {
+                    for k in 0..dfa.match_len(sid) {
+                        let pid = dfa.match_pattern(sid, k);
+                        let len = dfa.pattern_len(pid);
+                        self.hit(
+                            pid.as_usize(),
+                            buf,
+                            (i + 1).saturating_sub(len)..i + 1,
+                            seen,
+                            stamp,
+                            out,
+                        );
+                    }
                 }
             }
-            seen[id] = stamp;
-            let (s, e) = (self.start[id] as usize, self.start[id + 1] as usize);
-            out.extend_from_slice(&self.rules[s..e]);
+        } else if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(buf) {
+                self.hit(m.pattern().as_usize(), buf, m.range(), seen, stamp, out);
+            }
+        }
+    }
+
+    /// Pattern `id` found at `range` of `buf`: adds its rules once per stamp.
+    #[inline]
+    fn hit(
+        &self,
+        id: usize,
+        buf: &[u8],
+        range: std::ops::Range<usize>,
+        seen: &mut [u32],
+        stamp: u32,
+        out: &mut Vec<u32>,
+    ) {
+        if seen.get(id) != Some(&stamp) {
+            if let Some(exact) = self.verify.get(id).and_then(Option::as_ref) {
+                if buf.get(range) != Some(&exact[..]) {
+                    return;
+                }
+            }
+            if let (Some(s), Some(&a), Some(&e)) =
+                (seen.get_mut(id), self.start.get(id), self.start.get(id + 1))
+            {
+                *s = stamp;
+                out.extend_from_slice(self.rules.get(a as usize..e as usize).unwrap_or(&[]));
+            }
         }
     }
 }
 
-/// Rules grouped by one port of the packet.
+/// Rules without a payload fast pattern, grouped by one port of the packet.
 #[derive(Debug)]
 pub(crate) struct PortTable {
-    /// Prefilter index for each port.
+    /// List index for each port.
     idx: Vec<u32>,
-    pfs: Vec<Prefilter>,
+    lists: Vec<Vec<u32>>,
 }
 
 impl PortTable {
-    pub(crate) fn get(&self, port: u16) -> &Prefilter {
-        &self.pfs[self.idx[port as usize] as usize]
+    pub(crate) fn get(&self, port: u16) -> &[u32] {
+        &self.lists[self.idx[port as usize] as usize]
     }
 }
 
-/// The signature group of one IP protocol.
+/// The signature group of one IP protocol: one prefilter over the payload fast patterns
+/// of all its rules (a packet is scanned once; the rule's ports are checked when it is
+/// inspected), and the rules inspected on every packet, by port.
 #[derive(Debug, Default)]
 pub(crate) struct ProtoGroup {
-    /// Rules whose ports do not restrict them.
-    pub any: Prefilter,
-    /// Rules restricted by destination port (looked up with the packet's dp).
+    /// Fast patterns of all the group's rules.
+    pub mpm: Prefilter,
+    /// Rules without a fast pattern whose ports do not restrict them, split by what they
+    /// need of the packet: `any[2 * d + n]`, `d` the flow direction they require (0 none,
+    /// 1 to server, 2 to client), `n` 1 when they inspect the payload (never matching
+    /// without payload or stream data).
+    pub any: [Vec<u32>; 6],
+    /// Rules without a fast pattern restricted by destination port (looked up with the
+    /// packet's dp).
     pub by_dp: Option<PortTable>,
-    /// Rules restricted by source port only (looked up with the packet's sp).
+    /// Same, restricted by source port only (looked up with the packet's sp).
     pub by_sp: Option<PortTable>,
 }
 
-fn build_port_table(
-    members: &[(u32, Vec<(u16, u16)>)],
-    rules: &[CompiledRule],
-    enabled: bool,
-) -> PortTable {
+impl ProtoGroup {
+    /// Adds to `out` the rules of the group to inspect on a packet: those without a fast
+    /// pattern for its ports, and those whose fast pattern occurs in `payload` or `stream`
+    /// (not sorted, may repeat). `stamp` must be new for each call.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn candidates(
+        &self,
+        ports: Option<(u16, u16)>,
+        dir: Option<FlowDir>,
+        payload: &[u8],
+        stream: &[u8],
+        seen: &mut Vec<u32>,
+        stamp: u32,
+        out: &mut Vec<u32>,
+    ) {
+        let data = usize::from(!payload.is_empty() || !stream.is_empty());
+        let d = match dir {
+            None => 0,
+            Some(FlowDir::ToServer) => 1,
+            Some(FlowDir::ToClient) => 2,
+        };
+        for dc in [0, d] {
+            for n in 0..=data {
+                out.extend_from_slice(&self.any[2 * dc + n]);
+            }
+            if d == 0 {
+                break;
+            }
+        }
+        if let Some((sp, dp)) = ports {
+            if let Some(t) = &self.by_dp {
+                out.extend_from_slice(t.get(dp));
+            }
+            if let Some(t) = &self.by_sp {
+                out.extend_from_slice(t.get(sp));
+            }
+        }
+        self.mpm.scan(payload, seen, stamp, out);
+        self.mpm.scan(stream, seen, stamp, out);
+    }
+}
+
+fn build_port_table(members: &[(u32, Vec<(u16, u16)>)]) -> Option<PortTable> {
+    if members.is_empty() {
+        return None;
+    }
     // Segment boundaries.
     let mut cuts: Vec<u32> = vec![0, 65536];
     for (_, ranges) in members {
@@ -254,7 +363,7 @@ fn build_port_table(
         }
     }
     let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
-    let mut pfs = Vec::new();
+    let mut lists = Vec::new();
     let mut idx = vec![0u32; 65536];
     for (i, mut set) in segs.into_iter().enumerate() {
         set.sort_unstable();
@@ -262,8 +371,8 @@ fn build_port_table(
         let id = match ids.get(&set) {
             Some(id) => *id,
             None => {
-                let id = pfs.len() as u32;
-                pfs.push(Prefilter::build(&set, rules, enabled));
+                let id = lists.len() as u32;
+                lists.push(set.clone());
                 ids.insert(set, id);
                 id
             }
@@ -272,7 +381,7 @@ fn build_port_table(
             idx[p as usize] = id;
         }
     }
-    PortTable { idx, pfs }
+    Some(PortTable { idx, lists })
 }
 
 fn build_group(
@@ -281,25 +390,48 @@ fn build_group(
     with_ports: bool,
     enabled: bool,
 ) -> ProtoGroup {
-    let mut any = Vec::new();
+    let with_fp: Vec<u32> = if enabled {
+        nums.iter()
+            .copied()
+            .filter(|&n| has_payload_fp(&rules[n as usize]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (mpm, failed) = Prefilter::build(&with_fp, rules);
+    let mut any: [Vec<u32>; 6] = Default::default();
+    let any_slot = |r: &CompiledRule| {
+        let d = if r.flow & flowreq::TO_SERVER != 0 {
+            1
+        } else if r.flow & flowreq::TO_CLIENT != 0 {
+            2
+        } else {
+            0
+        };
+        2 * d + usize::from(r.payload.is_some())
+    };
     let mut dp = Vec::new();
     let mut sp = Vec::new();
     for &n in nums {
         let r = &rules[n as usize];
+        if enabled && has_payload_fp(r) && failed.binary_search(&n).is_err() {
+            continue;
+        }
         if !with_ports || r.bidir {
-            any.push(n);
+            any[any_slot(r)].push(n);
         } else if !r.dp.is_any() {
             dp.push((n, r.dp.ranges().collect()));
         } else if !r.sp.is_any() {
             sp.push((n, r.sp.ranges().collect()));
         } else {
-            any.push(n);
+            any[any_slot(r)].push(n);
         }
     }
     ProtoGroup {
-        any: Prefilter::build(&any, rules, enabled),
-        by_dp: (!dp.is_empty()).then(|| build_port_table(&dp, rules, enabled)),
-        by_sp: (!sp.is_empty()).then(|| build_port_table(&sp, rules, enabled)),
+        mpm,
+        any,
+        by_dp: build_port_table(&dp),
+        by_sp: build_port_table(&sp),
     }
 }
 
@@ -643,15 +775,12 @@ impl DetectEngine {
             .map(|(p, nums)| build_group(nums, &compiled, matches!(p, 6 | 17 | 132), cfg.prefilter))
             .collect();
         let other = build_group(&other, &compiled, false, cfg.prefilter);
-        let mut max_patterns = 0;
-        for g in groups.iter().chain(std::iter::once(&other)) {
-            max_patterns = max_patterns.max(g.any.patterns());
-            for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
-                for pf in &t.pfs {
-                    max_patterns = max_patterns.max(pf.patterns());
-                }
-            }
-        }
+        let max_patterns = groups
+            .iter()
+            .chain(std::iter::once(&other))
+            .map(|g| g.mpm.patterns())
+            .max()
+            .unwrap_or(0);
         let iponly = IpOnlyIndex::build(&iponly, &compiled);
         let engine = DetectEngine {
             rules: compiled,
@@ -696,9 +825,9 @@ impl DetectEngine {
     pub fn prefilter_memory(&self) -> usize {
         let mut n = 0;
         for g in self.groups.iter().chain(std::iter::once(&self.other)) {
-            n += g.any.memory();
+            n += g.mpm.memory() + g.any.iter().map(|l| l.len() * 4).sum::<usize>();
             for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
-                n += t.idx.len() * 4 + t.pfs.iter().map(Prefilter::memory).sum::<usize>();
+                n += t.idx.len() * 4 + t.lists.iter().map(|l| l.len() * 4).sum::<usize>();
             }
         }
         n
@@ -708,14 +837,11 @@ impl DetectEngine {
     pub fn group_stats(&self) -> (usize, usize, usize) {
         let (mut pfs, mut pats, mut always) = (0, 0, 0);
         for g in self.groups.iter().chain(std::iter::once(&self.other)) {
-            let mut add = |pf: &Prefilter| {
-                pfs += 1;
-                pats += pf.patterns();
-                always += pf.always.len();
-            };
-            add(&g.any);
+            pfs += usize::from(g.mpm.patterns() > 0);
+            pats += g.mpm.patterns();
+            always += g.any.iter().map(Vec::len).sum::<usize>();
             for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
-                t.pfs.iter().for_each(&mut add);
+                always += t.lists.iter().map(Vec::len).sum::<usize>();
             }
         }
         (pfs, pats, always)
