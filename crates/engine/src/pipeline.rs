@@ -102,6 +102,9 @@ struct Pipeline {
     linktype: u32,
     /// Raw stream bytes handed to detection with the current packet (reused).
     raw_buf: Vec<u8>,
+    /// Decoder counters of the flow-end pseudo packets (not reported: Suricata does not
+    /// count them as decoded packets).
+    pseudo_stats: DecodeStats,
     dstats: DecodeStats,
     eve: Option<EveSink>,
     j: JsonBuf,
@@ -483,6 +486,7 @@ impl Pipeline {
             linktype: 1,
             raw_buf: Vec::new(),
             dstats: DecodeStats::default(),
+            pseudo_stats: DecodeStats::default(),
             eve,
             j: JsonBuf::new(),
             pcap_cnt: 0,
@@ -578,13 +582,28 @@ impl Pipeline {
                 eve,
                 j,
                 io_error,
+                decoder,
+                raw_buf,
+                pseudo_stats,
+                linktype,
                 ..
             } = self;
             for rec in ended.drain(..) {
                 log_flow(eve, j, io_error, &rec, now);
             }
-            flows.expire(now, &mut |rec| {
-                end_session(stream, sessions, detection, &rec);
+            flows.expire(now, &mut |mut rec| {
+                let mut cx = EndCtx {
+                    decoder,
+                    detection,
+                    raw_buf,
+                    pseudo_stats,
+                    eve,
+                    j,
+                    io_error,
+                    linktype: *linktype,
+                    now,
+                };
+                end_session(stream, sessions, &mut cx, &mut rec);
                 log_flow(eve, j, io_error, &rec, now)
             });
         }
@@ -636,10 +655,29 @@ impl Pipeline {
                 sessions,
                 ended,
                 detection,
+                eve,
+                j,
+                io_error,
+                decoder,
+                raw_buf,
+                pseudo_stats,
+                linktype,
+                last_ts,
                 ..
             } = self;
-            flows.take_ended(&mut |rec| {
-                end_session(stream, sessions, detection, &rec);
+            flows.take_ended(&mut |mut rec| {
+                let mut cx = EndCtx {
+                    decoder,
+                    detection,
+                    raw_buf,
+                    pseudo_stats,
+                    eve,
+                    j,
+                    io_error,
+                    linktype: *linktype,
+                    now: *last_ts,
+                };
+                end_session(stream, sessions, &mut cx, &mut rec);
                 ended.push(rec);
             });
         }
@@ -833,34 +871,17 @@ impl Pipeline {
                 tunnel: None,
                 verdict: PacketVerdict::default(),
             };
-            let mut fast = std::mem::take(&mut det.fast);
-            for a in &alerts {
-                let info = det.info(a);
-                // Alerts that matched on the stream log the stream data (EVE `stream: 1`).
-                let on_stream = a.flags & (alert_flags::STREAM_MATCH | alert_flags::STATE_MATCH);
-                ap.stream = (on_stream != 0).then_some(self.raw_buf.as_slice());
-                if let Some(eve) = self.eve.as_mut() {
-                    if det.eve_alert {
-                        write_alert(
-                            &mut self.j,
-                            &h,
-                            &info,
-                            &det.alert_opts,
-                            snapshot.as_ref(),
-                            &ap,
-                        );
-                        if let Err(e) = eve.writer.write(&mut self.j) {
-                            self.io_error.get_or_insert(e.to_string());
-                        }
-                    }
-                }
-                for fl in &mut fast {
-                    if let Err(e) = fl.write_alert(&h, &info, p.data) {
-                        self.io_error.get_or_insert(e.to_string());
-                    }
-                }
-            }
-            det.fast = fast;
+            write_alerts(
+                det,
+                &mut self.eve,
+                &mut self.j,
+                &mut self.io_error,
+                &alerts,
+                &h,
+                snapshot.as_ref(),
+                &mut ap,
+                &self.raw_buf,
+            );
             if let Some((fh, _)) = live {
                 if let Some(f) = self.flows.get_mut(fh) {
                     f.alerted = true;
@@ -953,13 +974,28 @@ impl Pipeline {
                 eve,
                 j,
                 io_error,
+                decoder,
+                raw_buf,
+                pseudo_stats,
+                linktype,
                 ..
             } = self;
             for rec in ended.drain(..) {
                 log_flow(eve, j, io_error, &rec, now);
             }
-            flows.flush_all(&mut |rec| {
-                end_session(stream, sessions, detection, &rec);
+            flows.flush_all(&mut |mut rec| {
+                let mut cx = EndCtx {
+                    decoder,
+                    detection,
+                    raw_buf,
+                    pseudo_stats,
+                    eve,
+                    j,
+                    io_error,
+                    linktype: *linktype,
+                    now,
+                };
+                end_session(stream, sessions, &mut cx, &mut rec);
                 log_flow(eve, j, io_error, &rec, now)
             });
         }
@@ -1025,19 +1061,239 @@ fn open_log(path: &Path, append: bool) -> std::io::Result<std::fs::File> {
         .open(path)
 }
 
-/// Ends the TCP session of an ended flow (flushing what it still holds) and frees it.
+/// Writes the alerts of one packet (EVE `alert` records, fast.log lines). `stream` is
+/// the stream data inspected with the packet, logged for alerts that matched on it.
+#[allow(clippy::too_many_arguments)]
+fn write_alerts<'a>(
+    det: &mut Detection,
+    eve: &mut Option<EveSink>,
+    j: &mut JsonBuf,
+    io_error: &mut Option<String>,
+    alerts: &[palisade_detect::Alert],
+    h: &PacketHeader,
+    snapshot: Option<&FlowSnapshot>,
+    ap: &mut AlertPacket<'a>,
+    stream: &'a [u8],
+) {
+    let mut fast = std::mem::take(&mut det.fast);
+    for a in alerts {
+        let info = det.info(a);
+        // Alerts that matched on the stream log the stream data (EVE `stream: 1`).
+        let on_stream = a.flags & (alert_flags::STREAM_MATCH | alert_flags::STATE_MATCH);
+        ap.stream = (on_stream != 0).then_some(stream);
+        if let Some(eve) = eve.as_mut() {
+            if det.eve_alert {
+                write_alert(j, h, &info, &det.alert_opts, snapshot, ap);
+                if let Err(e) = eve.writer.write(j) {
+                    io_error.get_or_insert(e.to_string());
+                }
+            }
+        }
+        for fl in &mut fast {
+            if let Err(e) = fl.write_alert(h, &info, ap.data) {
+                io_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+    det.fast = fast;
+}
+
+/// What ending a flow needs besides the stream engine: detection and its outputs, for
+/// the flow-end pseudo packets.
+struct EndCtx<'p> {
+    decoder: &'p Decoder,
+    detection: &'p mut Option<Detection>,
+    raw_buf: &'p mut Vec<u8>,
+    pseudo_stats: &'p mut DecodeStats,
+    eve: &'p mut Option<EveSink>,
+    j: &'p mut JsonBuf,
+    io_error: &'p mut Option<String>,
+    linktype: u32,
+    /// Time of the pseudo packets when the flow did not end on a packet.
+    now: Timestamp,
+}
+
+/// Ends the TCP session of an ended flow and frees it. With detection, the directions
+/// that still hold data get Suricata's flow-end pseudo packet (`pkt_src` "stream (flow
+/// timeout)"): an empty ACK of the flow's tuple in that direction, inspected with the
+/// rest of the direction's stream (acknowledged or not).
 fn end_session(
     stream: &mut StreamEngine,
     sessions: &mut [Option<Box<TcpSession>>],
-    detection: &mut Option<Detection>,
-    rec: &FlowRecord,
+    cx: &mut EndCtx<'_>,
+    rec: &mut FlowRecord,
 ) {
     if let Some(slot) = sessions.get_mut(rec.slot as usize) {
+        if let (Some(ssn), true) = (slot.as_deref_mut(), cx.detection.is_some()) {
+            let pseudo = stream.flow_end_prepare(ssn, true, &mut NullSink);
+            for (to_server, sd) in [(true, StreamDir::ToServer), (false, StreamDir::ToClient)] {
+                if pseudo[usize::from(!to_server)] {
+                    pseudo_detect(stream, ssn, cx, rec, to_server, sd);
+                }
+            }
+        }
         stream.flow_end(slot, &mut NullSink);
     }
-    if let Some(d) = detection.as_mut() {
+    if let Some(d) = cx.detection.as_mut() {
         d.flow_end(rec.slot);
     }
+}
+
+/// Runs detection on the flow-end pseudo packet of one direction and writes its alerts.
+fn pseudo_detect(
+    stream: &mut StreamEngine,
+    ssn: &mut TcpSession,
+    cx: &mut EndCtx<'_>,
+    rec: &mut FlowRecord,
+    to_server: bool,
+    sd: StreamDir,
+) {
+    let Some(det) = cx.detection.as_mut() else {
+        return;
+    };
+    let f = &rec.flow;
+    let mut bytes = [0u8; PSEUDO_MAX];
+    let tuple = if to_server {
+        (f.src, f.dst, f.sp, f.dp)
+    } else {
+        (f.dst, f.src, f.dp, f.sp)
+    };
+    let Some((len, kind)) = pseudo_packet(tuple, &mut bytes) else {
+        return;
+    };
+    let ts = rec.ended_at.unwrap_or(cx.now);
+    let data = &bytes[..len];
+    let mut p = Packet::new(&[], ts);
+    p.vlan = f.vlan;
+    p.vlan_count = f.vlan_count;
+    cx.decoder
+        .decode_inner(kind, data, ts, 0, &mut p, cx.pseudo_stats);
+    let mut pv = PacketView::new(&p);
+    pv.has_flow = true;
+    pv.established = true;
+    pv.dir = Some(if to_server {
+        FlowDir::ToServer
+    } else {
+        FlowDir::ToClient
+    });
+    let mut end = None;
+    cx.raw_buf.clear();
+    if stream.raw_ready(ssn, sd) {
+        let inline = stream.config().is_inline();
+        let buf = &mut *cx.raw_buf;
+        let mut e = 0;
+        ssn.raw_read(sd, inline, &mut |off, b| {
+            buf.extend_from_slice(b);
+            e = off + b.len() as u64;
+        });
+        end = Some(e);
+        pv.stream = Some(cx.raw_buf.as_slice());
+    }
+    let mut alerts = std::mem::take(&mut det.alerts);
+    alerts.clear();
+    let mut st = std::mem::take(det.flow_state(rec.slot));
+    det.detector.inspect_packet(&pv, Some(&mut st), &mut alerts);
+    *det.flow_state(rec.slot) = st;
+    if !alerts.is_empty() {
+        let h = PacketHeader::from_packet(&p, Some(f.id), 0, PktSrc::FlowTimeout);
+        let snapshot = FlowSnapshot::from_flow(f, to_server);
+        let mut ap = AlertPacket {
+            payload: &[],
+            stream: None,
+            data,
+            linktype: cx.linktype,
+            tunnel: None,
+            verdict: PacketVerdict::default(),
+        };
+        write_alerts(
+            det,
+            cx.eve,
+            cx.j,
+            cx.io_error,
+            &alerts,
+            &h,
+            Some(&snapshot),
+            &mut ap,
+            cx.raw_buf,
+        );
+        rec.flow.alerted = true;
+    }
+    det.alerts = alerts;
+    if let Some(e) = end {
+        stream.raw_consume(ssn, sd, e);
+    }
+}
+
+/// Bytes of the largest pseudo packet (IPv6 + TCP headers).
+const PSEUDO_MAX: usize = 60;
+
+/// Builds a flow-end pseudo packet as Suricata does: IPv4 or IPv6 header (TTL / hop
+/// limit 64) and a 20-byte TCP header (ACK, window 10; sequence numbers left 0), no
+/// payload, checksums set, in the
+/// given direction (source, destination, ports). Returns its length and how to decode it
+/// (`None` for mixed address families).
+fn pseudo_packet(
+    (src, dst, sp, dp): (std::net::IpAddr, std::net::IpAddr, u16, u16),
+    out: &mut [u8; PSEUDO_MAX],
+) -> Option<(usize, InnerKind)> {
+    use std::net::IpAddr;
+    let mut sum: u32 = 0;
+    let (ip_len, kind) = match (src, dst) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            let h = &mut out[..20];
+            h[0] = 0x45; // version 4, header 20 bytes
+            h[2..4].copy_from_slice(&40u16.to_be_bytes()); // total length
+            h[8] = 64; // TTL
+            h[9] = 6; // TCP
+            h[12..16].copy_from_slice(&s.octets());
+            h[16..20].copy_from_slice(&d.octets());
+            let c = fold(add_words(0, h));
+            h[10..12].copy_from_slice(&(!c).to_be_bytes());
+            sum = add_words(sum, &s.octets());
+            sum = add_words(sum, &d.octets());
+            (20, InnerKind::Ipv4)
+        }
+        (IpAddr::V6(s), IpAddr::V6(d)) => {
+            let h = &mut out[..40];
+            h[0] = 0x60; // version 6
+            h[4..6].copy_from_slice(&20u16.to_be_bytes()); // payload length
+            h[6] = 6; // next header TCP
+            h[7] = 64; // hop limit
+            h[8..24].copy_from_slice(&s.octets());
+            h[24..40].copy_from_slice(&d.octets());
+            sum = add_words(sum, &s.octets());
+            sum = add_words(sum, &d.octets());
+            (40, InnerKind::Ipv6)
+        }
+        _ => return None,
+    };
+    let t = &mut out[ip_len..ip_len + 20];
+    t[0..2].copy_from_slice(&sp.to_be_bytes());
+    t[2..4].copy_from_slice(&dp.to_be_bytes());
+    t[12] = 0x50; // data offset 5 words
+    t[13] = 0x10; // ACK
+    t[14..16].copy_from_slice(&10u16.to_be_bytes()); // window
+
+    // Pseudo header: addresses (added above), protocol, TCP length.
+    sum += 6 + 20;
+    let c = fold(add_words(sum, t));
+    t[16..18].copy_from_slice(&(!c).to_be_bytes());
+    Some((ip_len + 20, kind))
+}
+
+/// Adds the big-endian 16-bit words of `b` (even length) to a one's complement sum.
+fn add_words(mut sum: u32, b: &[u8]) -> u32 {
+    for w in b.chunks_exact(2) {
+        sum += u32::from(u16::from_be_bytes([w[0], w[1]]));
+    }
+    sum
+}
+
+fn fold(mut sum: u32) -> u16 {
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    sum as u16
 }
 
 /// The flow table's copy of a stream state.
@@ -1096,5 +1352,38 @@ fn tunnel_src(encap: &str, kind: InnerKind) -> PktSrc {
             InnerKind::Ipv6 => PktSrc::DecoderIpv6,
             _ => PktSrc::DecoderIpv4,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    /// The flow-end pseudo packets decode as TCP ACKs of the tuple with valid checksums.
+    #[test]
+    fn pseudo_packets_decode_with_valid_checksums() {
+        let cases: [(&str, &str); 2] = [("10.0.0.1", "10.0.0.2"), ("2001:db8::1", "2001:db8::2")];
+        let dec = Decoder::new(DecoderConfig {
+            checksum: ChecksumMode::All,
+            ..DecoderConfig::default()
+        });
+        for (src, dst) in cases {
+            let (s, d): (IpAddr, IpAddr) = (src.parse().unwrap(), dst.parse().unwrap());
+            let mut buf = [0u8; PSEUDO_MAX];
+            let (len, kind) = pseudo_packet((s, d, 1234, 80), &mut buf).unwrap();
+            let mut p = Packet::new(&[], Timestamp::default());
+            let mut st = DecodeStats::default();
+            dec.decode_inner(kind, &buf[..len], Timestamp::default(), 0, &mut p, &mut st);
+            let ip = p.ip.expect("ip header");
+            assert_eq!((ip.src, ip.dst, p.sp, p.dp), (s, d, 1234, 80));
+            assert!(matches!(p.l4, palisade_decode::L4::Tcp(t) if t.flags == 0x10));
+            assert_eq!(p.payload_len, 0);
+            assert_ne!(p.ip_csum_ok, Some(false), "{src}");
+            assert_eq!(p.l4_csum_ok, Some(true), "{src}");
+        }
+        let v4: IpAddr = "10.0.0.1".parse().unwrap();
+        let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        assert!(pseudo_packet((v4, v6, 1, 2), &mut [0u8; PSEUDO_MAX]).is_none());
     }
 }

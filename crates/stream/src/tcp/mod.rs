@@ -271,6 +271,8 @@ const S_TFO: u32 = 1 << 14;
 const S_LOSSY: u32 = 1 << 15;
 const S_TFO_DATA_IGNORED: u32 = 1 << 16;
 const S_APP_DISABLED: u32 = 1 << 17;
+/// The flow ended: the last data was flushed ([`StreamEngine::flow_end_prepare`]).
+const S_ENDED: u32 = 1 << 18;
 
 // Per-direction flags.
 const H_TIMESTAMP: u16 = 1 << 0;
@@ -750,24 +752,50 @@ impl StreamEngine {
         v
     }
 
-    /// Flow end: flushes the data left in both directions (gaps included, as Suricata's
-    /// end-of-flow pseudo packets do), signals end of stream and frees the session.
-    pub fn flow_end(&mut self, slot: &mut Option<Box<TcpSession>>, sink: &mut impl StreamSink) {
-        let Some(mut ssn) = slot.take() else {
-            return;
-        };
-        // Suricata injects one pseudo packet per direction that still has data to
-        // flush (`tcp.pseudo`).
+    /// Flow end, first step (Suricata's flow-end pseudo packets): decides the directions
+    /// that get a pseudo packet (`tcp.pseudo`): those of a session past the handshake and
+    /// not closed that still hold data not handed to the app layer or, with
+    /// `raw_inspected` (detection consumes the raw stream), not yet inspected. Then hands
+    /// the data left to the sink (gaps included, acknowledged or not) and marks both
+    /// directions ended, so that raw reads and [`StreamEngine::raw_ready`] reach the end
+    /// of the data. Returns (to server, to client); a second call returns nothing.
+    pub fn flow_end_prepare(
+        &mut self,
+        ssn: &mut TcpSession,
+        raw_inspected: bool,
+        sink: &mut impl StreamSink,
+    ) -> [bool; 2] {
+        let mut pseudo = [false; 2];
+        if ssn.flags & S_ENDED != 0 {
+            return pseudo;
+        }
+        ssn.flags |= S_ENDED;
         if ssn.state >= TcpState::Established && ssn.state != TcpState::Closed {
-            for d in [Dir::ToServer, Dir::ToClient] {
+            for (i, d) in [Dir::ToServer, Dir::ToClient].into_iter().enumerate() {
                 let h = ssn.half(d);
-                if h.flags & H_EOF == 0 && h.store.end() > h.app_progress.max(h.store.base()) {
+                let mut done = h.app_progress;
+                if raw_inspected && self.cfg.raw {
+                    done = done.min(h.raw_progress);
+                }
+                if h.flags & H_EOF == 0 && h.store.end() > done.max(h.store.base()) {
+                    pseudo[i] = true;
                     self.counters.pseudo += 1;
                 }
             }
         }
-        self.deliver(&mut ssn, Dir::ToServer, true, sink);
-        self.deliver(&mut ssn, Dir::ToClient, true, sink);
+        self.deliver(ssn, Dir::ToServer, true, sink);
+        self.deliver(ssn, Dir::ToClient, true, sink);
+        pseudo
+    }
+
+    /// Flow end: flushes the data left in both directions (see
+    /// [`StreamEngine::flow_end_prepare`], done here if it was not called), signals end of
+    /// stream and frees the session.
+    pub fn flow_end(&mut self, slot: &mut Option<Box<TcpSession>>, sink: &mut impl StreamSink) {
+        let Some(mut ssn) = slot.take() else {
+            return;
+        };
+        self.flow_end_prepare(&mut ssn, false, sink);
         ssn.client.store.clear(&mut self.reasm_mem);
         ssn.server.store.clear(&mut self.reasm_mem);
         self.ssn_mem
@@ -913,7 +941,7 @@ impl StreamEngine {
             self.counters.midstream_pickups += 1;
             self.init_flags(&mut ssn, p);
             ssn.state = TcpState::FinWait1;
-            self.pickup_established(&mut ssn, p, 1);
+            v.stream_add |= self.pickup_established(&mut ssn, p, 1);
             *slot = Some(ssn);
             v.state_changed = true;
             return Ok(());
@@ -1018,7 +1046,7 @@ impl StreamEngine {
             self.counters.midstream_pickups += 1;
             self.init_flags(&mut ssn, p);
             ssn.state = TcpState::Established;
-            self.pickup_established(&mut ssn, p, 0);
+            v.stream_add |= self.pickup_established(&mut ssn, p, 0);
             *slot = Some(ssn);
             v.state_changed = true;
         }
@@ -1036,7 +1064,8 @@ impl StreamEngine {
     }
 
     /// Mid-stream pick-up on an ACK (`extra` = 1 for a FIN).
-    fn pickup_established(&mut self, ssn: &mut TcpSession, p: &Pkt, extra: u32) {
+    /// Returns whether the packet's payload went into the stream.
+    fn pickup_established(&mut self, ssn: &mut TcpSession, p: &Pkt, extra: u32) -> bool {
         ssn.flags |= S_MIDSTREAM | S_MIDSTREAM_EST;
         if self.cfg.async_oneside {
             ssn.flags |= S_ASYNC;
@@ -1066,6 +1095,7 @@ impl StreamEngine {
         let mut v = Verdict::default();
         self.handle_data(ssn, p, &mut v);
         ssn.flags |= S_SACKOK;
+        v.stream_add
     }
 
     /// The checks Suricata applies to every packet of an existing session, then the
