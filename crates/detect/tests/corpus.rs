@@ -109,7 +109,7 @@ fn compile_the_shared_rule_corpus() {
         .rules
         .iter()
         .flat_map(|r| &r.options)
-        .map(|o| o.written.len() + o.raw.as_ref().map_or(0, String::len))
+        .map(|o| o.written.len() + o.raw.as_deref().map_or(0, str::len))
         .sum();
     let meta: usize = res.rules.iter().map(|r| r.metadata.len()).sum();
     let bufs: usize = res.rules.iter().map(|r| r.buffers.len()).sum();

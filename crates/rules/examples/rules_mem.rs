@@ -141,6 +141,22 @@ fn main() {
         std::mem::size_of::<palisade_rules::Match>(),
         std::mem::size_of::<palisade_rules::AddressExpr>(),
     );
+    {
+        let mut distinct = std::collections::HashMap::<&str, usize>::new();
+        let mut total = 0usize;
+        for o in res.rules.iter().flat_map(|r| &r.options) {
+            if let Some(r) = o.raw.as_deref() {
+                total += 1;
+                *distinct.entry(r).or_default() += 1;
+            }
+        }
+        let dbytes: usize = distinct.keys().map(|k| k.len()).sum();
+        println!(
+            "raw values: {total}, distinct {} ({:.1} MB)",
+            distinct.len(),
+            dbytes as f64 / 1e6
+        );
+    }
     let mut step = |name: &str, f: &mut dyn FnMut(&mut palisade_rules::Rule)| {
         let (a, _, ba) = live();
         for r in res.rules.iter_mut() {

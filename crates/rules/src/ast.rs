@@ -155,7 +155,8 @@ pub struct RuleOption {
     /// written as the canonical name, as it nearly always is).
     pub written: std::borrow::Cow<'static, str>,
     /// Raw value text as written (trimmed, escapes still in place), if any.
-    pub raw: Option<String>,
+    /// Interned per load: a third of a rule set's ~290k values are distinct.
+    pub raw: Option<Arc<str>>,
     /// Span of the whole option (`name:value`) in the rule text.
     pub span: Span,
     /// Parsed value.

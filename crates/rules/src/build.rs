@@ -293,7 +293,7 @@ pub fn build_rule(
             } else {
                 std::borrow::Cow::Owned(ro.name.to_string())
             },
-            raw: ro.value.map(str::to_string),
+            raw: ro.value.map(|v| cache.intern(v)),
             span: ro.span,
             value,
         });

@@ -74,7 +74,7 @@ pub fn parse_protocol(s: &str, ctx: &RuleContext) -> Result<Protocol, String> {
 /// Memo of parsed address / port fields (most rules repeat `$HOME_NET`,
 /// `any`, `$HTTP_PORTS`, ...). Valid for one [`RuleContext`].
 ///
-/// Also interns the rules' metadata strings.
+/// Also interns the rules' option values and metadata strings.
 #[derive(Debug, Default)]
 pub struct HeaderCache {
     addr: HashMap<String, Result<AddressExpr, String>>,
@@ -85,8 +85,9 @@ pub struct HeaderCache {
 /// Bound on the memo size (distinct field strings).
 const MAX_CACHE: usize = 4096;
 
-/// Bound on the interned strings (past it, strings are allocated apart).
-const MAX_INTERNED: usize = 1 << 16;
+/// Bound on the interned strings (past it, strings are allocated apart); the
+/// 27,044 rules of a full set have ~100k distinct option values.
+const MAX_INTERNED: usize = 1 << 20;
 
 impl HeaderCache {
     /// The shared copy of `s` (bounded: past [`MAX_INTERNED`] distinct strings,
