@@ -254,17 +254,8 @@ impl Detector {
                 let g = eng.group(ip.proto);
                 let payload = pv.payload();
                 let stream = pv.stream.unwrap_or(&[]);
-                let ports = pv.has_ports().then_some((p.sp, p.dp));
                 sc.next_stamp();
-                g.candidates(
-                    ports,
-                    pv.dir,
-                    payload,
-                    stream,
-                    &mut sc.seen,
-                    sc.stamp,
-                    &mut sc.cands,
-                );
+                g.candidates(pv, payload, stream, &mut sc.seen, sc.stamp, &mut sc.cands);
                 // Ip-only rules: once per flow direction (every packet without a flow).
                 let dir_idx = match pv.dir {
                     Some(FlowDir::ToClient) => 1,

@@ -14,7 +14,8 @@ use crate::compile::{
     compile_rule, flowreq, CompiledRule, Ctx, Names, RuleKind, Skip, ThresholdKind, ThresholdSpec,
     TrackBy,
 };
-use crate::packet::FlowDir;
+use crate::keywords::PacketKw;
+use crate::packet::{FlowDir, PacketView};
 use crate::registry::{BufferId, BufferRegistry};
 
 /// Detection settings (suricata.yaml `detect`, `action-order`, `packet-alert-max`,
@@ -286,6 +287,10 @@ pub(crate) struct ProtoGroup {
     /// 1 to server, 2 to client), `n` 1 when they inspect the payload (never matching
     /// without payload or stream data).
     pub any: [Vec<u32>; 6],
+    /// Rules without a fast pattern whose ports do not restrict them and that need a
+    /// decoder or stream event (`decode-event`, `stream-event`): only for packets with
+    /// events.
+    pub events: Vec<u32>,
     /// Rules without a fast pattern restricted by destination port (looked up with the
     /// packet's dp).
     pub by_dp: Option<PortTable>,
@@ -297,17 +302,20 @@ impl ProtoGroup {
     /// Adds to `out` the rules of the group to inspect on a packet: those without a fast
     /// pattern for its ports, and those whose fast pattern occurs in `payload` or `stream`
     /// (not sorted, may repeat). `stamp` must be new for each call.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn candidates(
         &self,
-        ports: Option<(u16, u16)>,
-        dir: Option<FlowDir>,
+        pv: &PacketView,
         payload: &[u8],
         stream: &[u8],
         seen: &mut Vec<u32>,
         stamp: u32,
         out: &mut Vec<u32>,
     ) {
+        let ports = pv.has_ports().then_some((pv.pkt.sp, pv.pkt.dp));
+        let dir = pv.dir;
+        if !pv.pkt.events.is_empty() || pv.stream_events != [0; 2] {
+            out.extend_from_slice(&self.events);
+        }
         let data = usize::from(!payload.is_empty() || !stream.is_empty());
         let d = match dir {
             None => 0,
@@ -410,6 +418,7 @@ fn build_group(
         };
         2 * d + usize::from(r.payload.is_some())
     };
+    let mut events = Vec::new();
     let mut dp = Vec::new();
     let mut sp = Vec::new();
     for &n in nums {
@@ -417,7 +426,13 @@ fn build_group(
         if enabled && has_payload_fp(r) && failed.binary_search(&n).is_err() {
             continue;
         }
-        if !with_ports || r.bidir {
+        let needs_event = r
+            .kws
+            .iter()
+            .any(|k| matches!(k, PacketKw::DecodeEvent(_) | PacketKw::StreamEvent(_)));
+        if (!with_ports || r.bidir || (r.dp.is_any() && r.sp.is_any())) && needs_event {
+            events.push(n);
+        } else if !with_ports || r.bidir {
             any[any_slot(r)].push(n);
         } else if !r.dp.is_any() {
             dp.push((n, r.dp.ranges().collect()));
@@ -430,6 +445,7 @@ fn build_group(
     ProtoGroup {
         mpm,
         any,
+        events,
         by_dp: build_port_table(&dp),
         by_sp: build_port_table(&sp),
     }
@@ -825,7 +841,9 @@ impl DetectEngine {
     pub fn prefilter_memory(&self) -> usize {
         let mut n = 0;
         for g in self.groups.iter().chain(std::iter::once(&self.other)) {
-            n += g.mpm.memory() + g.any.iter().map(|l| l.len() * 4).sum::<usize>();
+            n += g.mpm.memory()
+                + g.any.iter().map(|l| l.len() * 4).sum::<usize>()
+                + g.events.len() * 4;
             for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
                 n += t.idx.len() * 4 + t.lists.iter().map(|l| l.len() * 4).sum::<usize>();
             }
@@ -839,7 +857,7 @@ impl DetectEngine {
         for g in self.groups.iter().chain(std::iter::once(&self.other)) {
             pfs += usize::from(g.mpm.patterns() > 0);
             pats += g.mpm.patterns();
-            always += g.any.iter().map(Vec::len).sum::<usize>();
+            always += g.any.iter().map(Vec::len).sum::<usize>() + g.events.len();
             for t in [&g.by_dp, &g.by_sp].into_iter().flatten() {
                 always += t.lists.iter().map(Vec::len).sum::<usize>();
             }
