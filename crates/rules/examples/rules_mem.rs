@@ -190,7 +190,26 @@ fn main() {
             o.raw = None;
         }
     });
-    step("option values", &mut |r| {
+    for kind in [
+        "Text",
+        "Content",
+        "Words",
+        "Pcre",
+        "Byte",
+        "Bits",
+        "Raw",
+        "Reference",
+    ] {
+        step(&format!("option values {kind}"), &mut |r| {
+            for o in &mut r.options {
+                let name = format!("{:?}", o.value);
+                if name.starts_with(kind) {
+                    o.value = palisade_rules::values::OptionValue::None;
+                }
+            }
+        });
+    }
+    step("option values (others)", &mut |r| {
         for o in &mut r.options {
             o.value = palisade_rules::values::OptionValue::None;
         }
