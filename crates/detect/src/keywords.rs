@@ -419,6 +419,26 @@ impl PacketKw {
     /// Whether the keyword holds for the packet.
     pub fn matches(&self, pv: &PacketView) -> bool {
         let p = pv.pkt;
+        // Suricata's header keywords never match its flow-end pseudo packets.
+        if pv.pseudo
+            && matches!(
+                self,
+                PacketKw::Ttl(_)
+                    | PacketKw::Tos { .. }
+                    | PacketKw::Id(_)
+                    | PacketKw::IpOpts(_)
+                    | PacketKw::FragBits { .. }
+                    | PacketKw::FragOffset { .. }
+                    | PacketKw::TcpFlags { .. }
+                    | PacketKw::Seq(_)
+                    | PacketKw::Ack(_)
+                    | PacketKw::Window { .. }
+                    | PacketKw::TcpMss(_)
+                    | PacketKw::Dsize(_)
+            )
+        {
+            return false;
+        }
         match self {
             PacketKw::Ttl(c) => p.ip.is_some_and(|ip| num_cmp(c, u64::from(ip.ttl))),
             PacketKw::Tos { value, negated } => match ipv4_byte(pv, 1) {

@@ -35,6 +35,9 @@ pub struct PacketView<'a> {
     /// The packet's payload went into the TCP stream (Suricata's `PKT_STREAM_ADD`):
     /// stream rules then see it through the reassembled stream only.
     pub stream_add: bool,
+    /// The packet is a flow-end pseudo packet (Suricata's `PKT_PSEUDO_STREAM_END`):
+    /// header keywords (`dsize`, `flags`, `ttl`, `seq`...) do not match it.
+    pub pseudo: bool,
 }
 
 impl<'a> PacketView<'a> {
@@ -51,6 +54,7 @@ impl<'a> PacketView<'a> {
             stream_events: [0; 2],
             rebuilt_fragment: false,
             stream_add: false,
+            pseudo: false,
         }
     }
 

@@ -1171,6 +1171,7 @@ fn pseudo_detect(
     let mut pv = PacketView::new(&p);
     pv.has_flow = true;
     pv.established = true;
+    pv.pseudo = true;
     pv.dir = Some(if to_server {
         FlowDir::ToServer
     } else {

@@ -754,8 +754,9 @@ impl StreamEngine {
 
     /// Flow end, first step (Suricata's flow-end pseudo packets): decides the directions
     /// that get a pseudo packet (`tcp.pseudo`): those of a session past the handshake and
-    /// not closed that still hold data not handed to the app layer or, with
-    /// `raw_inspected` (detection consumes the raw stream), not yet inspected. Then hands
+    /// not closed that still hold data not handed to the app layer and, with
+    /// `raw_inspected` (detection consumes the raw stream), those of any session holding
+    /// data not inspected yet (Suricata's StreamNeedsReassembly). Then hands
     /// the data left to the sink (gaps included, acknowledged or not) and marks both
     /// directions ended, so that raw reads and [`StreamEngine::raw_ready`] reach the end
     /// of the data. Returns (to server, to client); a second call returns nothing.
@@ -770,17 +771,19 @@ impl StreamEngine {
             return pseudo;
         }
         ssn.flags |= S_ENDED;
-        if ssn.state >= TcpState::Established && ssn.state != TcpState::Closed {
-            for (i, d) in [Dir::ToServer, Dir::ToClient].into_iter().enumerate() {
-                let h = ssn.half(d);
-                let mut done = h.app_progress;
-                if raw_inspected && self.cfg.raw {
-                    done = done.min(h.raw_progress);
-                }
-                if h.flags & H_EOF == 0 && h.store.end() > done.max(h.store.base()) {
-                    pseudo[i] = true;
-                    self.counters.pseudo += 1;
-                }
+        let open = ssn.state >= TcpState::Established && ssn.state != TcpState::Closed;
+        for (i, d) in [Dir::ToServer, Dir::ToClient].into_iter().enumerate() {
+            let h = ssn.half(d);
+            if h.flags & H_EOF != 0 {
+                continue;
+            }
+            let end = h.store.end();
+            let app = open && end > h.app_progress.max(h.store.base());
+            // Raw data not inspected yet needs the pseudo packet whatever the state.
+            let raw = raw_inspected && self.cfg.raw && end > h.raw_progress.max(h.store.base());
+            if app || raw {
+                pseudo[i] = true;
+                self.counters.pseudo += 1;
             }
         }
         self.deliver(ssn, Dir::ToServer, true, sink);
@@ -813,12 +816,15 @@ impl StreamEngine {
         self.release(h);
     }
 
-    /// Whether `dir` has a raw chunk ready for inspection: at least the direction's
-    /// chunk size of new bytes, or the end of the stream.
+    /// Whether `dir` has a raw chunk ready for inspection (Suricata's raw reassembly
+    /// limit check): at least the direction's chunk size of new bytes, or any new bytes
+    /// once the stream ended, its depth was reached or the session is past TIME_WAIT
+    /// (LAST_ACK, CLOSE_WAIT, CLOSING, CLOSED).
     pub fn raw_ready(&self, ssn: &TcpSession, dir: Dir) -> bool {
         let (s, e) = ssn.raw_window(dir, self.inline);
-        let eof = ssn.half(dir).flags & H_EOF != 0;
-        e > s && (eof || e - s >= u64::from(self.cfg.chunk_size(dir == Dir::ToServer)))
+        let flush =
+            ssn.half(dir).flags & (H_EOF | H_DEPTH_REACHED) != 0 || ssn.state > TcpState::TimeWait;
+        e > s && (flush || e - s >= u64::from(self.cfg.chunk_size(dir == Dir::ToServer)))
     }
 
     fn release(&mut self, h: &mut Half) {
