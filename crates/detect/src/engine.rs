@@ -81,6 +81,9 @@ pub(crate) enum Suppress {
 /// state and byte class); larger ones as a contiguous NFA.
 const DFA_MAX_PATTERNS: usize = 20_000;
 
+/// Longest prefix of a fast pattern put in a prefilter automaton.
+const FP_PREFIX_MAX: usize = 32;
+
 /// Multi-pattern prefilter over the payload fast patterns of one signature group.
 #[derive(Debug, Default)]
 pub(crate) struct Prefilter {
@@ -114,7 +117,11 @@ impl Prefilter {
             let Some(fp) = &rules[n as usize].fast_pattern else {
                 continue;
             };
-            let key = (fp.bytes.as_slice(), fp.nocase);
+            // A prefix of the fast pattern: the prefilter only needs to find a superset
+            // of the rules (each is verified in full), and short patterns keep the DFA small
+            // and let a buffer be scanned in independent lanes (see `scan`).
+            let bytes = &fp.bytes[..fp.bytes.len().min(FP_PREFIX_MAX)];
+            let key = (bytes, fp.nocase);
             let id = *pat_ids.entry(key).or_insert_with(|| {
                 pats.push(key);
                 per_pat.push(Vec::new());
@@ -207,23 +214,47 @@ impl Prefilter {
             seen.resize(self.verify.len(), 0);
         }
         if let Some(dfa) = &self.dfa {
-            let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            let Ok(start) = dfa.start_state(Anchored::No) else {
                 return;
             };
-            for (i, &b) in buf.iter().enumerate() {
-                sid = dfa.next_state(Anchored::No, sid, b);
-                if dfa.is_special(sid) && dfa.is_match(sid) {
-                    for k in 0..dfa.match_len(sid) {
-                        let pid = dfa.match_pattern(sid, k);
-                        let len = dfa.pattern_len(pid);
-                        self.hit(
-                            pid.as_usize(),
-                            buf,
-                            (i + 1).saturating_sub(len)..i + 1,
-                            seen,
-                            stamp,
-                            out,
-                        );
+            // The buffer is cut in up to 4 lanes walked in lockstep, so that the
+            // transition-table loads of the lanes (independent chains, mostly cache misses)
+            // overlap. Lane k reports the matches ending in (k*n/lanes, (k+1)*n/lanes]; it
+            // starts FP_PREFIX_MAX - 1 bytes early so that a match crossing its start is
+            // still found (a match found twice is counted once through `seen`).
+            let n = buf.len();
+            let lanes = if n >= 1024 {
+                4
+            } else if n >= 256 {
+                2
+            } else {
+                1
+            };
+            let mut pos = [0usize; 4];
+            let mut end = [0usize; 4];
+            let mut st = [start; 4];
+            for k in 0..lanes {
+                pos[k] = (k * n / lanes).saturating_sub(FP_PREFIX_MAX - 1);
+                end[k] = (k + 1) * n / lanes;
+            }
+            let common = (0..lanes).map(|k| end[k] - pos[k]).min().unwrap_or(0);
+            for _ in 0..common {
+                for k in 0..lanes {
+                    let i = pos[k];
+                    let Some(&b) = buf.get(i) else { break };
+                    st[k] = dfa.next_state(Anchored::No, st[k], b);
+                    if dfa.is_special(st[k]) && dfa.is_match(st[k]) {
+                        self.report(dfa, st[k], i + 1, buf, seen, stamp, out);
+                    }
+                    pos[k] = i + 1;
+                }
+            }
+            for k in 0..lanes {
+                for i in pos[k]..end[k] {
+                    let Some(&b) = buf.get(i) else { break };
+                    st[k] = dfa.next_state(Anchored::No, st[k], b);
+                    if dfa.is_special(st[k]) && dfa.is_match(st[k]) {
+                        self.report(dfa, st[k], i + 1, buf, seen, stamp, out);
                     }
                 }
             }
@@ -231,6 +262,33 @@ impl Prefilter {
             for m in ac.find_overlapping_iter(buf) {
                 self.hit(m.pattern().as_usize(), buf, m.range(), seen, stamp, out);
             }
+        }
+    }
+
+    /// The patterns of match state `sid`, ending at `end` of `buf`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn report(
+        &self,
+        dfa: &DFA,
+        sid: aho_corasick::automaton::StateID,
+        end: usize,
+        buf: &[u8],
+        seen: &mut [u32],
+        stamp: u32,
+        out: &mut Vec<u32>,
+    ) {
+        for k in 0..dfa.match_len(sid) {
+            let pid = dfa.match_pattern(sid, k);
+            let len = dfa.pattern_len(pid);
+            self.hit(
+                pid.as_usize(),
+                buf,
+                end.saturating_sub(len)..end,
+                seen,
+                stamp,
+                out,
+            );
         }
     }
 
