@@ -102,6 +102,8 @@ struct Pipeline {
     linktype: u32,
     /// Raw stream bytes handed to detection with the current packet (reused).
     raw_buf: Vec<u8>,
+    /// The same bytes as alerts log them, holes written `[N bytes missing]` (reused).
+    raw_log: Vec<u8>,
     /// Decoder counters of the flow-end pseudo packets (not reported: Suricata does not
     /// count them as decoded packets).
     pseudo_stats: DecodeStats,
@@ -485,6 +487,7 @@ impl Pipeline {
             detection: None,
             linktype: 1,
             raw_buf: Vec::new(),
+            raw_log: Vec::new(),
             dstats: DecodeStats::default(),
             pseudo_stats: DecodeStats::default(),
             eve,
@@ -584,6 +587,7 @@ impl Pipeline {
                 io_error,
                 decoder,
                 raw_buf,
+                raw_log,
                 pseudo_stats,
                 linktype,
                 ..
@@ -596,6 +600,7 @@ impl Pipeline {
                     decoder,
                     detection,
                     raw_buf,
+                    raw_log,
                     pseudo_stats,
                     eve,
                     j,
@@ -660,6 +665,7 @@ impl Pipeline {
                 io_error,
                 decoder,
                 raw_buf,
+                raw_log,
                 pseudo_stats,
                 linktype,
                 last_ts,
@@ -670,6 +676,7 @@ impl Pipeline {
                     decoder,
                     detection,
                     raw_buf,
+                    raw_log,
                     pseudo_stats,
                     eve,
                     j,
@@ -822,13 +829,7 @@ impl Pipeline {
                 };
                 if self.stream.raw_ready(ssn, sd) {
                     let inline = self.stream.config().is_inline();
-                    let buf = &mut self.raw_buf;
-                    buf.clear();
-                    let mut end = 0;
-                    ssn.raw_read(sd, inline, &mut |off, b| {
-                        buf.extend_from_slice(b);
-                        end = off + b.len() as u64;
-                    });
+                    let end = read_raw(ssn, sd, inline, &mut self.raw_buf, &mut self.raw_log);
                     raw_done = Some((slot, sd, end));
                 }
             }
@@ -880,7 +881,7 @@ impl Pipeline {
                 &h,
                 snapshot.as_ref(),
                 &mut ap,
-                &self.raw_buf,
+                &self.raw_log,
             );
             if let Some((fh, _)) = live {
                 if let Some(f) = self.flows.get_mut(fh) {
@@ -976,6 +977,7 @@ impl Pipeline {
                 io_error,
                 decoder,
                 raw_buf,
+                raw_log,
                 pseudo_stats,
                 linktype,
                 ..
@@ -988,6 +990,7 @@ impl Pipeline {
                     decoder,
                     detection,
                     raw_buf,
+                    raw_log,
                     pseudo_stats,
                     eve,
                     j,
@@ -1104,6 +1107,7 @@ struct EndCtx<'p> {
     decoder: &'p Decoder,
     detection: &'p mut Option<Detection>,
     raw_buf: &'p mut Vec<u8>,
+    raw_log: &'p mut Vec<u8>,
     pseudo_stats: &'p mut DecodeStats,
     eve: &'p mut Option<EveSink>,
     j: &'p mut JsonBuf,
@@ -1179,15 +1183,10 @@ fn pseudo_detect(
     });
     let mut end = None;
     cx.raw_buf.clear();
+    cx.raw_log.clear();
     if stream.raw_ready(ssn, sd) {
         let inline = stream.config().is_inline();
-        let buf = &mut *cx.raw_buf;
-        let mut e = 0;
-        ssn.raw_read(sd, inline, &mut |off, b| {
-            buf.extend_from_slice(b);
-            e = off + b.len() as u64;
-        });
-        end = Some(e);
+        end = Some(read_raw(ssn, sd, inline, cx.raw_buf, cx.raw_log));
         pv.stream = Some(cx.raw_buf.as_slice());
     }
     let mut alerts = std::mem::take(&mut det.alerts);
@@ -1215,7 +1214,7 @@ fn pseudo_detect(
             &h,
             Some(&snapshot),
             &mut ap,
-            cx.raw_buf,
+            cx.raw_log,
         );
         rec.flow.alerted = true;
     }
@@ -1223,6 +1222,31 @@ fn pseudo_detect(
     if let Some(e) = end {
         stream.raw_consume(ssn, sd, e);
     }
+}
+
+/// Reads the raw stream window of `sd` into `buf` (the bytes inspected: the stored
+/// blocks one after the other) and `log` (the bytes as alerts log them, each hole
+/// written `[N bytes missing]` as Suricata does). Returns the window's end offset.
+fn read_raw(
+    ssn: &TcpSession,
+    sd: StreamDir,
+    inline: bool,
+    buf: &mut Vec<u8>,
+    log: &mut Vec<u8>,
+) -> u64 {
+    use std::io::Write;
+    buf.clear();
+    log.clear();
+    let (mut next, _) = ssn.raw_window(sd, inline);
+    ssn.raw_read(sd, inline, &mut |off, b| {
+        if off > next {
+            let _ = write!(log, "[{} bytes missing]", off - next);
+        }
+        buf.extend_from_slice(b);
+        log.extend_from_slice(b);
+        next = off + b.len() as u64;
+    });
+    next
 }
 
 /// Bytes of the largest pseudo packet (IPv6 + TCP headers).

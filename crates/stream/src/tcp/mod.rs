@@ -448,18 +448,24 @@ impl TcpSession {
     pub fn mem_used(&self) -> u64 {
         self.client.store.mem_used() + self.server.store.mem_used()
     }
-    /// Raw stream: start (inspected so far) and end (acknowledged and in order; inline:
-    /// in order) of the bytes not yet inspected in `dir`.
+    /// Raw stream: start (inspected so far) and end (acknowledged, holes included as
+    /// Suricata's raw reassembly steps over them; inline: in order) of the bytes not yet
+    /// inspected in `dir`.
     pub fn raw_window(&self, dir: Dir, inline: bool) -> (u64, u64) {
         let h = self.half(dir);
         let start = h.raw_progress.max(h.store.base());
-        let mut end = h.store.contiguous_end(start);
+        let mut end = if inline {
+            h.store.contiguous_end(start)
+        } else {
+            h.store.end()
+        };
         if !inline && h.flags & H_EOF == 0 && self.flags & S_ASYNC == 0 {
             end = end.min(h.acked_end());
         }
         (start, end.max(start))
     }
-    /// Reads the not-yet-inspected raw bytes of `dir` (see [`TcpSession::raw_window`]).
+    /// Reads the not-yet-inspected raw bytes of `dir` (see [`TcpSession::raw_window`]):
+    /// `f` gets each stored block with its stream offset (holes are skipped).
     pub fn raw_read(&self, dir: Dir, inline: bool, f: &mut dyn FnMut(u64, &[u8])) {
         let (start, end) = self.raw_window(dir, inline);
         let mut off = start;
