@@ -1157,7 +1157,9 @@ fn pseudo_detect(
     };
     let f = &rec.flow;
     let mut bytes = [0u8; PSEUDO_MAX];
-    let tuple = if to_server {
+    // The flow's `src` is its first packet's source: the server when the session was
+    // picked up reversed.
+    let tuple = if to_server != f.reversed {
         (f.src, f.dst, f.sp, f.dp)
     } else {
         (f.dst, f.src, f.dp, f.sp)
