@@ -933,3 +933,80 @@ impl DetectEngine {
         Arc::new(self)
     }
 }
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    /// Rules `content:"<pattern>"` (sid = index + 1) compiled into one engine.
+    fn engine(pats: &[Vec<u8>]) -> DetectEngine {
+        let ctx = RuleContext::default();
+        let rules: Vec<Rule> = pats
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let hex: String = p.iter().map(|b| format!("{b:02x} ")).collect();
+                let t = format!(
+                    "alert tcp any any -> any any (content:\"|{hex}|\"; sid:{};)",
+                    i + 1
+                );
+                palisade_rules::parse_rule(&t, &ctx).expect("rule")
+            })
+            .collect();
+        DetectEngine::build(&rules, &DetectConfig::default()).0
+    }
+
+    /// Sids of the rules the tcp prefilter finds in `buf`.
+    fn found(e: &DetectEngine, buf: &[u8]) -> Vec<u32> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        e.group(6).mpm.scan(buf, &mut seen, 1, &mut out);
+        let mut sids: Vec<u32> = out.iter().map(|n| e.rules[*n as usize].sid).collect();
+        sids.sort_unstable();
+        sids.dedup();
+        sids
+    }
+
+    #[test]
+    fn lanes_find_patterns_at_every_boundary() {
+        // Patterns of 1 to 40 bytes (longer than the 32-byte prefix kept in the automaton)
+        // from bytes 0x80..: the filler (0x00..0x7f) never contains them.
+        let pats: Vec<Vec<u8>> = [1usize, 2, 5, 31, 32, 33, 40]
+            .iter()
+            .enumerate()
+            .map(|(k, &len)| {
+                (0..len)
+                    .map(|j| 0x80 + ((k * 7 + j) % 0x7f) as u8)
+                    .collect()
+            })
+            .collect();
+        let e = engine(&pats);
+        // Buffer sizes: one lane, two lanes, four lanes.
+        for n in [100usize, 300, 1100, 4000] {
+            let filler: Vec<u8> = (0..n).map(|i| (i % 0x7f) as u8).collect();
+            assert!(found(&e, &filler).is_empty(), "n={n}: filler matched");
+            // Positions around each lane cut (n/4, n/2, 3n/4) and the ends.
+            let mut at: Vec<usize> = vec![0];
+            for cut in [n / 4, n / 2, 3 * n / 4, n] {
+                for d in [0usize, 1, 15, 31, 32, 33, 40] {
+                    at.push(cut.saturating_sub(d));
+                    at.push(cut + d);
+                }
+            }
+            for (k, p) in pats.iter().enumerate() {
+                for &a in &at {
+                    if a + p.len() > n {
+                        continue;
+                    }
+                    let mut buf = filler.clone();
+                    buf[a..a + p.len()].copy_from_slice(p);
+                    assert_eq!(
+                        found(&e, &buf),
+                        vec![k as u32 + 1],
+                        "n={n} pattern {k} at {a}"
+                    );
+                }
+            }
+        }
+    }
+}
