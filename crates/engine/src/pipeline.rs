@@ -691,6 +691,7 @@ impl Pipeline {
         let mut stream_events = StreamEvents::default();
         let mut stream_add = false;
         let mut established = false;
+        let mut found = found;
         let flow_id = match found {
             Some((h, dir)) => {
                 // `flow:established` as Suricata sees it: the flow state before this
@@ -700,7 +701,17 @@ impl Pipeline {
                     .get(h)
                     .is_some_and(|f| f.state == palisade_flow::FlowState::Established);
                 if let Some(seg) = TcpSegment::from_packet(p) {
-                    (stream_events, stream_add) = self.track_tcp(h, dir, &seg);
+                    let reversed;
+                    (stream_events, stream_add, reversed) = self.track_tcp(h, dir, &seg);
+                    if reversed {
+                        // A session picked up from a SYN/ACK: this packet goes to the
+                        // client (Suricata reverses the flow before detection).
+                        let other = match dir {
+                            Direction::ToServer => Direction::ToClient,
+                            Direction::ToClient => Direction::ToServer,
+                        };
+                        found = Some((h, other));
+                    }
                 }
                 self.flows.get(h).map(|f| f.id)
             }
@@ -782,7 +793,7 @@ impl Pipeline {
                 },
             );
         }
-        (v.events, v.stream_add)
+        (v.events, v.stream_add, v.reversed)
     }
 
     /// Runs detection on one packet and writes its alerts.
