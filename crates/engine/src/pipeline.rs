@@ -762,7 +762,7 @@ impl Pipeline {
         h: FlowHandle,
         dir: Direction,
         seg: &TcpSegment<'_>,
-    ) -> (StreamEvents, bool) {
+    ) -> (StreamEvents, bool, bool) {
         let slot = h.slot() as usize;
         if self.sessions.len() <= slot {
             self.sessions.resize_with(slot + 1, || None);
