@@ -865,6 +865,90 @@ pub(crate) fn compile_rule(
 mod tests {
     use super::*;
 
+    /// Suricata 7.0's stream / packet requirements of payload rules (SigValidate, the
+    /// keyword setups): (require stream, require packet).
+    #[test]
+    fn payload_sources_as_suricata() {
+        let cases: &[(&str, (bool, bool))] = &[
+            (
+                "alert tcp any any -> any any (content:\"x\"; sid:1;)",
+                (true, false),
+            ),
+            (
+                "alert ip any any -> any any (content:\"x\"; sid:1;)",
+                (true, false),
+            ),
+            (
+                "alert tcp any any -> any any (content:\"x\"; depth:4; sid:1;)",
+                (true, true),
+            ),
+            (
+                "alert tcp any any -> any any (content:\"x\"; offset:1; sid:1;)",
+                (true, true),
+            ),
+            (
+                "alert tcp any any -> any any (content:\"x\"; startswith; sid:1;)",
+                (true, true),
+            ),
+            (
+                "alert tcp any any -> any any (content:\"x\"; distance:1; sid:1;)",
+                (true, false),
+            ),
+            (
+                "alert tcp any any -> any any (content:\"x\"; dsize:>0; sid:1;)",
+                (false, true),
+            ),
+            (
+                "alert tcp any any -> any any (content:\"x\"; flags:A; sid:1;)",
+                (false, true),
+            ),
+            (
+                "alert tcp any any -> any any (content:\"x\"; ttl:64; sid:1;)",
+                (false, true),
+            ),
+            (
+                "alert tcp-pkt any any -> any any (content:\"x\"; sid:1;)",
+                (false, true),
+            ),
+            (
+                "alert tcp-stream any any -> any any (content:\"x\"; sid:1;)",
+                (true, false),
+            ),
+            (
+                "alert tcp any any -> any any (flow:only_stream; content:\"x\"; sid:1;)",
+                (true, false),
+            ),
+            (
+                "alert tcp any any -> any any (flow:no_stream; content:\"x\"; sid:1;)",
+                (false, true),
+            ),
+            (
+                "alert tcp any any -> any any (stream_size:server,<,5; content:\"x\"; sid:1;)",
+                (true, true),
+            ),
+            (
+                "alert udp any any -> any any (content:\"x\"; sid:1;)",
+                (false, false),
+            ),
+            (
+                "alert tcp any any -> any any (flags:S; sid:1;)",
+                (false, true),
+            ),
+            (
+                "alert tcp any any -> any any (flow:established; sid:1;)",
+                (false, false),
+            ),
+        ];
+        let ctx = palisade_rules::RuleContext::default();
+        for (text, want) in cases {
+            let rule = palisade_rules::parse_rule(text, &ctx).unwrap();
+            let (eng, w) = crate::DetectEngine::build(&[rule], &crate::DetectConfig::default());
+            assert!(w.is_empty(), "{text}: {w:?}");
+            let r = &eng.rules[0];
+            assert_eq!((r.require_stream, r.require_packet), *want, "{text}");
+        }
+    }
+
     #[test]
     fn strength_as_documented() {
         // 'a' 3, 'b' 3, 'a' again 1
