@@ -327,14 +327,13 @@ fn decoder_config(
     if let Some(p) = ports(&views.decoder.teredo, "decoder.teredo.ports")? {
         dc.teredo_ports = p;
     }
-    // -k wins over pcap-file.checksum-checks.
-    dc.checksum = match opts.checksum {
-        Some(c) => c,
-        None => match views.pcap_file.checksum_checks {
-            views::ChecksumMode::Auto => ChecksumMode::Auto,
-            views::ChecksumMode::Yes => ChecksumMode::All,
-            views::ChecksumMode::No => ChecksumMode::None,
-        },
+    // As in Suricata, `-k` sets the stream engine's checksum validation (see
+    // `stream::stream_config`); checksums are still computed per
+    // `pcap-file.checksum-checks` for the `*-csum` keywords. `-k all` computes them always.
+    dc.checksum = match (opts.checksum, views.pcap_file.checksum_checks) {
+        (Some(ChecksumMode::All), _) | (_, views::ChecksumMode::Yes) => ChecksumMode::All,
+        (_, views::ChecksumMode::Auto) => ChecksumMode::Auto,
+        (_, views::ChecksumMode::No) => ChecksumMode::None,
     };
     Ok(dc)
 }
@@ -481,6 +480,7 @@ impl Pipeline {
                 views,
                 opts.simulate_ips,
                 !opts.disable_detection,
+                opts.checksum,
             )?),
             sessions: Vec::new(),
             ended: Vec::with_capacity(16),
@@ -956,7 +956,12 @@ impl Pipeline {
             return;
         }
         a.seen += 1;
-        if p.ip_csum_ok == Some(false) || p.l4_csum_ok == Some(false) {
+        // Suricata counts the packets its stream engine rejected for a bad checksum:
+        // none while stream checksum validation is off.
+        if self.stream.config().checksum_validation
+            && matches!(p.l4, palisade_decode::L4::Tcp(_))
+            && p.l4_csum_ok == Some(false)
+        {
             a.bad += 1;
         }
         if a.seen >= AUTO_CHECKSUM_SAMPLE {

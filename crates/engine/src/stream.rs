@@ -38,13 +38,18 @@ pub(crate) fn stream_config(
     views: &views::Engine,
     ips: bool,
     detection: bool,
+    checksum: Option<palisade_decode::ChecksumMode>,
 ) -> Result<StreamConfig, EngineError> {
     let d = StreamConfig::default();
     let clamp16 = |v: i64| v.clamp(0, i64::from(u16::MAX)) as u16;
     let mut sc = StreamConfig {
         memcap: size(cfg, "stream.memcap", d.memcap)?,
         memcap_policy: policy(cfg, "stream.memcap-policy", ips)?,
-        checksum_validation: views.stream_checksum_validation,
+        checksum_validation: match checksum {
+            Some(palisade_decode::ChecksumMode::All) => true,
+            Some(palisade_decode::ChecksumMode::None) => false,
+            _ => views.stream_checksum_validation,
+        },
         midstream: cfg.get_bool("stream.midstream").unwrap_or(d.midstream),
         midstream_policy: policy(cfg, "stream.midstream-policy", ips)?,
         async_oneside: cfg
