@@ -81,12 +81,7 @@ pub fn log(l: Level, module: &str, msg: std::fmt::Arguments<'_>) {
                 if FILE_JSON.load(Ordering::Relaxed) {
                     let _ = writeln!(f, "{}", json_record(l, module, &msg.to_string()));
                 } else {
-                    let _ = writeln!(
-                        f,
-                        "[{}] {}: {module}: {msg}",
-                        std::process::id(),
-                        l.label()
-                    );
+                    let _ = writeln!(f, "[{}] {}: {module}: {msg}", std::process::id(), l.label());
                 }
             }
         }
