@@ -82,7 +82,7 @@ pub(crate) enum Suppress {
 const DFA_MAX_PATTERNS: usize = 20_000;
 
 /// Longest prefix of a fast pattern put in a prefilter automaton.
-const FP_PREFIX_MAX: usize = 32;
+const FP_PREFIX_MAX: usize = 16;
 
 /// Multi-pattern prefilter over the payload fast patterns of one signature group.
 #[derive(Debug, Default)]
