@@ -21,9 +21,7 @@ pub(crate) struct Detection {
     pub flow_states: Vec<FlowDetectState>,
     /// Alerts of the packet being handled (reused).
     pub alerts: Vec<Alert>,
-    /// Per rule (internal id): metadata pairs in rule order, and the rule text when the
-    /// alert output asks for it.
-    pub meta: Vec<Vec<(String, String)>>,
+    /// Per rule (internal id): the rule text when the alert output asks for it.
     pub raw: Vec<String>,
     pub alert_opts: AlertOptions,
     /// EVE carries alerts.
@@ -76,21 +74,6 @@ impl Detection {
             .and_then(|t| t.options_path.as_deref())
             .map(|p| alert_options(cfg, p))
             .unwrap_or_default();
-        let meta = engine
-            .rules
-            .iter()
-            .map(|r| {
-                rules
-                    .get(r.input_index)
-                    .map(|x| {
-                        x.metadata
-                            .iter()
-                            .map(|(k, v)| (k.to_string(), v.to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            })
-            .collect();
         let raw = if alert_opts.rule_raw {
             engine
                 .rules
@@ -123,7 +106,6 @@ impl Detection {
             detector: Detector::new(Arc::new(engine)),
             flow_states: Vec::new(),
             alerts: Vec::with_capacity(16),
-            meta,
             raw,
             alert_opts,
             eve_alert: alert_type.is_some(),
@@ -184,7 +166,7 @@ impl Detection {
             signature: &a.msg,
             category: a.category.as_deref().unwrap_or(""),
             severity: a.priority,
-            metadata: self.meta.get(i).map(|m| m.as_slice()).unwrap_or(&[]),
+            metadata: &a.metadata,
             rule: self.raw.get(i).map(|s| s.as_str()).unwrap_or(""),
             ..AlertInfo::default()
         }

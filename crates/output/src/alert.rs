@@ -31,6 +31,7 @@
 
 use std::cell::RefCell;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use palisade_flow::{Flow, Timestamp};
 
@@ -87,8 +88,8 @@ pub struct AlertInfo<'a> {
     /// Classification description; "" when the rule has no classtype.
     pub category: &'a str,
     pub severity: u32,
-    /// Rule metadata key/value pairs in rule order.
-    pub metadata: &'a [(String, String)],
+    /// Rule metadata key/value pairs in rule order (shared with the loaded rule).
+    pub metadata: &'a [(Arc<str>, Arc<str>)],
     /// Transaction the alert belongs to.
     pub tx_id: Option<u64>,
     /// The transaction was guessed (Suricata 7's `tx_guessed`).
@@ -537,7 +538,7 @@ fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
 /// ASCII case (sorted that way, and keys differing only in case are one key, spelled as
 /// at its last occurrence), the values of a key in reverse order of appearance.
 /// No allocation: one pass over the pairs per distinct key.
-fn set_metadata(j: &mut JsonBuf, md: &[(String, String)]) {
+fn set_metadata(j: &mut JsonBuf, md: &[(Arc<str>, Arc<str>)]) {
     if md.is_empty() {
         return;
     }
@@ -838,9 +839,9 @@ mod tests {
     }
 
     fn metadata_json(pairs: &[(&str, &str)]) -> String {
-        let md: Vec<(String, String)> = pairs
+        let md: Vec<(Arc<str>, Arc<str>)> = pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (Arc::from(*k), Arc::from(*v)))
             .collect();
         let mut j = JsonBuf::new();
         set_metadata(&mut j, &md);

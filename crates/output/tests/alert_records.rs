@@ -126,10 +126,11 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
         "0015170d06f7 d8cb8aeda146 0800 4500002 84de340004006dd92 0a10010b 52a5b19a \
         b63c0050 cf6b5d53 aff4ad9e 5010 00ed 5eae 0000",
     );
-    let md: Vec<(String, String)> = [("tag", "one"), ("tag", "two"), ("created_at", "2020_01_01")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let md: Vec<(std::sync::Arc<str>, std::sync::Arc<str>)> =
+        [("tag", "one"), ("tag", "two"), ("created_at", "2020_01_01")]
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
     let h = header(
         ts(1_464_332_171, 701_229),
         Some(1024462213881744),
@@ -552,7 +553,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
     ));
 
     // metadata.rule.raw: yes: the rule text after the metadata; source/target before.
-    let md = vec![("a".to_string(), "b".to_string())];
+    let md: Vec<(std::sync::Arc<str>, std::sync::Arc<str>)> = vec![("a".into(), "b".into())];
     let h = header(
         ts(1_464_332_171, 304_062),
         Some(1024462853133064),
