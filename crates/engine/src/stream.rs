@@ -31,6 +31,33 @@ fn policy(cfg: &Config, key: &str, ips: bool) -> Result<ExceptionPolicy, EngineE
         .ok_or_else(|| EngineError(format!("{key}: invalid exception policy \"{v}\"")))
 }
 
+/// `stream.midstream-policy`, which Suricata 7.0.10 restricts further than the other
+/// exception policies: the per-packet policies never apply to it, `reject` needs midstream
+/// pick-up disabled, `drop-flow` IPS mode and midstream pick-up disabled. An invalid value
+/// is a configuration error (Suricata refuses to start).
+fn midstream_policy(cfg: &Config, ips: bool) -> Result<ExceptionPolicy, EngineError> {
+    let key = "stream.midstream-policy";
+    let Some(v) = cfg.get(key).or_else(|| cfg.get("exception-policy")) else {
+        return Ok(ExceptionPolicy::Ignore);
+    };
+    let midstream = cfg.get_bool("stream.midstream").unwrap_or(false);
+    let own = cfg.get(key).is_some();
+    let invalid = match v {
+        "drop-packet" | "pass-packet" => own,
+        "reject" => own && midstream,
+        "drop-flow" => own && (!ips || midstream),
+        _ => false,
+    };
+    if invalid {
+        let why = if ips { "IPS" } else { "IDS" };
+        return Err(EngineError(format!(
+            "Error parsing {key} from config file. \"{v}\" is not a valid exception policy in {why} mode{}. See our documentation for a list of all possible values.",
+            if midstream { " with midstream pick-up enabled" } else { "" }
+        )));
+    }
+    policy(cfg, key, ips)
+}
+
 /// The `stream` section as the tracker takes it (Suricata 7.0.10's built-in defaults for
 /// whatever the configuration leaves out).
 pub(crate) fn stream_config(
@@ -51,7 +78,7 @@ pub(crate) fn stream_config(
             _ => views.stream_checksum_validation,
         },
         midstream: cfg.get_bool("stream.midstream").unwrap_or(d.midstream),
-        midstream_policy: policy(cfg, "stream.midstream-policy", ips)?,
+        midstream_policy: midstream_policy(cfg, ips)?,
         async_oneside: cfg
             .get_bool("stream.async-oneside")
             .unwrap_or(d.async_oneside),

@@ -55,7 +55,8 @@ fn main() -> ExitCode {
     match palisade_engine::main(&opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("Error: palisade: {e}");
+            // Through the engine log, so that the log file (text or JSON) records it too.
+            palisade_engine::error!("{e}");
             ExitCode::from(1)
         }
     }
