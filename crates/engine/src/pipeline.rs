@@ -915,16 +915,9 @@ impl Pipeline {
         flow_id: Option<u64>,
         src: PktSrc,
     ) {
-        let Some(eve) = self.eve.as_mut() else { return };
-        if !eve.anomaly_stream || events.is_empty() {
-            return;
-        }
-        let h = PacketHeader::from_packet(p, flow_id, self.pcap_cnt, src);
-        for ev in events.iter() {
-            write_anomaly(&mut self.j, &h, AnomalyKind::Stream, ev.name());
-            if let Err(e) = eve.writer.write(&mut self.j) {
-                self.io_error.get_or_insert(e.to_string());
-            }
+        if self.eve.as_ref().is_some_and(|e| e.anomaly_stream) && !events.is_empty() {
+            let names = events.iter().map(|e| e.name());
+            self.write_anomalies(p, AnomalyKind::Stream, names, flow_id, src);
         }
     }
 
@@ -935,13 +928,25 @@ impl Pipeline {
         flow_id: Option<u64>,
         src: PktSrc,
     ) {
-        let Some(eve) = self.eve.as_mut() else { return };
-        if !eve.anomaly_decode || events.is_empty() {
-            return;
+        if self.eve.as_ref().is_some_and(|e| e.anomaly_decode) && !events.is_empty() {
+            let names = events.iter().map(|e| e.name());
+            self.write_anomalies(p, AnomalyKind::Decode, names, flow_id, src);
         }
+    }
+
+    /// One EVE `anomaly` record per event of a packet.
+    fn write_anomalies<'n>(
+        &mut self,
+        p: &Packet<'_>,
+        kind: AnomalyKind,
+        names: impl Iterator<Item = &'n str>,
+        flow_id: Option<u64>,
+        src: PktSrc,
+    ) {
+        let Some(eve) = self.eve.as_mut() else { return };
         let h = PacketHeader::from_packet(p, flow_id, self.pcap_cnt, src);
-        for ev in events.iter() {
-            write_anomaly(&mut self.j, &h, AnomalyKind::Decode, ev.name());
+        for name in names {
+            write_anomaly(&mut self.j, &h, kind, name);
             if let Err(e) = eve.writer.write(&mut self.j) {
                 self.io_error.get_or_insert(e.to_string());
             }
