@@ -634,7 +634,21 @@ impl Pipeline {
             self.dstats.count_events(&extra);
             let mut events = p.events;
             extra.iter().for_each(|e| events.push(e));
-            self.detect(p, None, false, &StreamEvents::default(), false, src);
+            // Detection sees the fragment with its defrag events (`decode-event:` rules).
+            if extra.is_empty() {
+                self.detect(p, None, false, &StreamEvents::default(), false, src);
+            } else {
+                let mut with_events = p.clone();
+                with_events.events = events;
+                self.detect(
+                    &with_events,
+                    None,
+                    false,
+                    &StreamEvents::default(),
+                    false,
+                    src,
+                );
+            }
             self.log_anomalies(p, &events, None, src);
             if let Some(re) = res.reassembled {
                 // The rebuilt datagram keeps its fragments' VLAN ids and tunnel level, and
