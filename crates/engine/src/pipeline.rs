@@ -575,43 +575,7 @@ impl Pipeline {
         // evicted) are logged after the packet's own records; the table's periodic work
         // (spare pool, emergency mode) runs on packet time too.
         let now = self.last_ts;
-        {
-            let Pipeline {
-                flows,
-                stream,
-                sessions,
-                ended,
-                detection,
-                eve,
-                j,
-                io_error,
-                decoder,
-                raw_buf,
-                raw_log,
-                pseudo_stats,
-                linktype,
-                ..
-            } = self;
-            for rec in ended.drain(..) {
-                log_flow(eve, j, io_error, &rec, now);
-            }
-            flows.expire(now, &mut |mut rec| {
-                let mut cx = EndCtx {
-                    decoder,
-                    detection,
-                    raw_buf,
-                    raw_log,
-                    pseudo_stats,
-                    eve,
-                    j,
-                    io_error,
-                    linktype: *linktype,
-                    now,
-                };
-                end_session(stream, sessions, &mut cx, &mut rec);
-                log_flow(eve, j, io_error, &rec, now)
-            });
-        }
+        self.end_flows(now, false);
         if now.secs > self.last_expire {
             self.last_expire = now.secs;
             self.defrag.timeout(now);
@@ -998,45 +962,54 @@ impl Pipeline {
         }
     }
 
-    fn finish(&mut self) -> Result<(), EngineError> {
-        let now = self.last_ts;
-        {
-            let Pipeline {
-                flows,
-                stream,
-                sessions,
-                ended,
-                detection,
-                eve,
-                j,
-                io_error,
+    /// Logs the flows ended during the packet's lookups, then ends flows on packet time
+    /// (`shutdown`: all of them, at the end of input), finishing their sessions first.
+    fn end_flows(&mut self, now: Timestamp, shutdown: bool) {
+        let Pipeline {
+            flows,
+            stream,
+            sessions,
+            ended,
+            detection,
+            eve,
+            j,
+            io_error,
+            decoder,
+            raw_buf,
+            raw_log,
+            pseudo_stats,
+            linktype,
+            ..
+        } = self;
+        for rec in ended.drain(..) {
+            log_flow(eve, j, io_error, &rec, now);
+        }
+        let mut end = |mut rec: FlowRecord| {
+            let mut cx = EndCtx {
                 decoder,
+                detection,
                 raw_buf,
                 raw_log,
                 pseudo_stats,
-                linktype,
-                ..
-            } = self;
-            for rec in ended.drain(..) {
-                log_flow(eve, j, io_error, &rec, now);
-            }
-            flows.flush_all(&mut |mut rec| {
-                let mut cx = EndCtx {
-                    decoder,
-                    detection,
-                    raw_buf,
-                    raw_log,
-                    pseudo_stats,
-                    eve,
-                    j,
-                    io_error,
-                    linktype: *linktype,
-                    now,
-                };
-                end_session(stream, sessions, &mut cx, &mut rec);
-                log_flow(eve, j, io_error, &rec, now)
-            });
+                eve,
+                j,
+                io_error,
+                linktype: *linktype,
+                now,
+            };
+            end_session(stream, sessions, &mut cx, &mut rec);
+            log_flow(eve, j, io_error, &rec, now)
+        };
+        if shutdown {
+            flows.flush_all(&mut end);
+        } else {
+            flows.expire(now, &mut end);
         }
+    }
+
+    fn finish(&mut self) -> Result<(), EngineError> {
+        let now = self.last_ts;
+        self.end_flows(now, true);
         let uptime = match self.first_ts {
             Some(f) => now.secs.saturating_sub(f.secs),
             None => 0,
